@@ -1,0 +1,19 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks live in their own package so that the main package's tests never build them.
+// Run from the repository root: swift run -c release --package-path Benchmarks document-benchmark
+let package = Package(
+    name: "ldb-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "ldb", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "document-benchmark",
+            dependencies: [.product(name: "LDBDocument", package: "ldb")],
+            path: "Sources/DocumentBenchmark"
+        ),
+    ]
+)

@@ -1,0 +1,58 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "ldb",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "ldb", targets: ["ldb"]),
+        .library(name: "LDBDocument", targets: ["LDBDocument"]),
+        .library(name: "LDBImage", targets: ["LDBImage"]),
+        .library(name: "LDBTensor", targets: ["LDBTensor"]),
+        .library(name: "LDBDiffusion", targets: ["LDBDiffusion"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // System C libraries, each behind a small shim.
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "LDBTensor", dependencies: ["COpenBLAS"]),
+        .target(name: "LDBImage", dependencies: ["CPNG", "CZlib"]),
+        .target(
+            name: "LDBDocument",
+            dependencies: [
+                "CZlib",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Schemas")]
+        ),
+        .target(name: "LDBDiffusion", dependencies: ["LDBTensor", "CZlib"]),
+        .executableTarget(
+            name: "ldb",
+            dependencies: [
+                "LDBDocument", "LDBImage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "LDBTensorTests", dependencies: ["LDBTensor"]),
+        .testTarget(name: "LDBImageTests", dependencies: ["LDBImage"]),
+        .testTarget(name: "LDBDocumentTests", dependencies: ["LDBDocument"]),
+        .testTarget(name: "LDBDiffusionTests", dependencies: ["LDBDiffusion"]),
+        .testTarget(
+            name: "LDBCommandLineTests",
+            dependencies: [
+                "ldb", "LDBDocument", "LDBImage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+    ]
+)

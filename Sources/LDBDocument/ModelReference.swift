@@ -1,0 +1,119 @@
+import Crypto
+import Foundation
+
+/// The model a project was made with: referenced, never embedded.
+public struct ModelReference: Codable, Equatable, Sendable {
+    /// Path or hub id as the user gave it (paths stored absolute).
+    public var location: String
+    /// Hex SHA-256 from `fingerprint(of:)`.
+    public var fingerprint: String
+
+    public init(location: String, fingerprint: String) {
+        self.location = location
+        self.fingerprint = fingerprint
+    }
+
+    /// Largest safetensors JSON header the fingerprint accepts; real headers are well under a megabyte.
+    static let maximumSafetensorsHeader: UInt64 = 100 << 20
+
+    /// Cheap fingerprint of a model folder or single file: relative paths + sizes of all files, the JSON header
+    /// of every .safetensors file (8-byte length + header), and the full bytes of .json/.txt files. Never reads
+    /// the weights themselves. Hidden files (names starting with ".") are skipped; symbolic links are followed.
+    /// - Throws: `DocumentError.fileNotFound` when the path does not exist, `.corrupt` for a safetensors file
+    ///   whose header length does not fit in the file, `.storage` when a file cannot be read.
+    public static func fingerprint(of url: URL) throws -> String {
+        let root = url.standardizedFileURL.resolvingSymlinksInPath()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
+            throw DocumentError.fileNotFound(url.path)
+        }
+        let files: [(relativePath: String, url: URL)]
+        if isDirectory.boolValue {
+            files = try regularFiles(under: root)
+        } else {
+            // A single file is identified by its contents, not its name.
+            files = [("", root)]
+        }
+        var hasher = SHA256()
+        for file in files {
+            let size = try fileSize(file.url)
+            hasher.update(data: Data("\(file.relativePath)\u{0}\(size)\n".utf8))
+            switch file.url.pathExtension.lowercased() {
+            case "safetensors":
+                hasher.update(data: try safetensorsHeader(of: file.url, fileSize: size))
+            case "json", "txt":
+                hasher.update(data: try read(file.url))
+            default:
+                break
+            }
+        }
+        return BlobCodec.hex(hasher.finalize())
+    }
+
+    private static func regularFiles(under root: URL) throws -> [(relativePath: String, url: URL)] {
+        guard let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+        else { throw DocumentError.storage(root.path, "cannot list the model folder") }
+        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        var files: [(relativePath: String, url: URL)] = []
+        for case let url as URL in enumerator {
+            // Follow links (Hugging Face snapshots are folders of links to blobs).
+            let resolved = url.resolvingSymlinksInPath()
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: resolved.path, isDirectory: &isDirectory),
+                  !isDirectory.boolValue
+            else { continue }
+            let path = url.path
+            let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : url.lastPathComponent
+            files.append((relative, resolved))
+        }
+        return files.sorted { $0.relativePath < $1.relativePath }
+    }
+
+    private static func fileSize(_ url: URL) throws -> UInt64 {
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            return (attributes[.size] as? NSNumber)?.uint64Value ?? 0
+        } catch {
+            throw DocumentError.storage(url.path, "cannot read file size: \(error.localizedDescription)")
+        }
+    }
+
+    private static func read(_ url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw DocumentError.storage(url.path, "cannot read file: \(error.localizedDescription)")
+        }
+    }
+
+    /// The 8-byte little-endian header length followed by the JSON header.
+    private static func safetensorsHeader(of url: URL, fileSize: UInt64) throws -> Data {
+        let handle: FileHandle
+        do {
+            handle = try FileHandle(forReadingFrom: url)
+        } catch {
+            throw DocumentError.storage(url.path, "cannot open file: \(error.localizedDescription)")
+        }
+        defer { try? handle.close() }
+        do {
+            guard let lengthBytes = try handle.read(upToCount: 8), lengthBytes.count == 8 else {
+                throw DocumentError.corrupt(url.path, "safetensors file is shorter than its 8-byte header length")
+            }
+            let length = lengthBytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            guard length <= maximumSafetensorsHeader, length <= fileSize - 8 else {
+                throw DocumentError.corrupt(
+                    url.path, "safetensors header length \(length) does not fit in the file (\(fileSize) bytes)")
+            }
+            let header = try handle.read(upToCount: Int(length)) ?? Data()
+            guard header.count == Int(length) else {
+                throw DocumentError.corrupt(url.path, "safetensors header is truncated")
+            }
+            return lengthBytes + header
+        } catch let error as DocumentError {
+            throw error
+        } catch {
+            throw DocumentError.storage(url.path, "cannot read file: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,144 @@
+extension Tensor {
+    /// The most floats the im2col buffer of one convolution may hold (16 MiB); larger outputs are computed
+    /// in bands of output rows so memory stays bounded whatever the image size.
+    static let im2colBudget = 1 << 22
+
+    /// A 2-D convolution (cross-correlation, groups = 1) of a `[N, I, H, W]` tensor, as
+    /// `torch.nn.functional.conv2d`.
+    ///
+    /// A 1×1 kernel with stride 1 and no padding is a single matrix product per batch item. Any other kernel
+    /// unfolds the input (im2col) one band of output rows at a time and multiplies each band by the weight
+    /// matrix with OpenBLAS.
+    ///
+    /// - Parameters:
+    ///   - weight: `[O, I, kh, kw]`, PyTorch's layout.
+    ///   - bias: `[O]`, or `nil` for none.
+    ///   - stride: the step between output positions, the same along height and width.
+    ///   - padding: zeros added around the input; an integer pads every side equally.
+    /// - Returns: `[N, O, Ho, Wo]` with `Ho = (H + top + bottom - kh) / stride + 1` and likewise `Wo`.
+    public func conv2d(weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding2D = 0) -> Tensor {
+        conv2d(weight: weight, bias: bias, stride: stride, padding: padding, columnBudget: Self.im2colBudget)
+    }
+
+    /// `conv2d` with an explicit bound on the im2col buffer, in floats (tests force narrow bands with it).
+    func conv2d(weight: Tensor, bias: Tensor?, stride: Int, padding: Padding2D, columnBudget: Int) -> Tensor {
+        precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == shape[1],
+                     "conv2d: input \(shape) ([N, I, H, W]) does not fit weight \(weight.shape) ([O, I, kh, kw])")
+        precondition(stride >= 1, "conv2d: stride \(stride) must be positive")
+        let (batch, inChannels, height, width) = (shape[0], shape[1], shape[2], shape[3])
+        let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        precondition(bias.map { $0.shape == [outChannels] } ?? true,
+                     "conv2d: bias \(bias?.shape ?? []) is not [\(outChannels)]")
+        let paddedHeight = height + padding.top + padding.bottom
+        let paddedWidth = width + padding.left + padding.right
+        precondition(kernelHeight >= 1 && kernelWidth >= 1 && paddedHeight >= kernelHeight && paddedWidth >= kernelWidth,
+                     "conv2d: kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input \(paddedHeight)×\(paddedWidth)")
+        let geometry = ConvolutionGeometry(
+            inChannels: inChannels, height: height, width: width,
+            kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
+            outHeight: (paddedHeight - kernelHeight) / stride + 1,
+            outWidth: (paddedWidth - kernelWidth) / stride + 1)
+        let outPlane = geometry.outHeight * geometry.outWidth
+        let inPlane = height * width
+        let reduction = inChannels * kernelHeight * kernelWidth
+
+        var result = [Float](repeating: 0, count: batch * outChannels * outPlane)
+        let beta: Float = bias == nil ? 0 : 1
+        scalars.withUnsafeBufferPointer { input in
+            weight.scalars.withUnsafeBufferPointer { weight in
+                result.withUnsafeMutableBufferPointer { output in
+                    guard let output = output.baseAddress else { return }
+                    if let bias {
+                        for plane in 0..<(batch * outChannels) {
+                            (output + plane * outPlane).update(repeating: bias.scalars[plane % outChannels], count: outPlane)
+                        }
+                    }
+                    guard let input = input.baseAddress, let weight = weight.baseAddress else { return }
+                    if geometry.isPointwise {
+                        for item in 0..<batch {
+                            sgemm(m: outChannels, n: inPlane, k: inChannels, a: weight, lda: inChannels,
+                                  b: input + item * inChannels * inPlane, ldb: inPlane,
+                                  beta: beta, c: output + item * outChannels * outPlane, ldc: outPlane)
+                        }
+                        return
+                    }
+                    let bandRows = max(1, min(geometry.outHeight, columnBudget / (reduction * geometry.outWidth)))
+                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: reduction * bandRows * geometry.outWidth)
+                    defer { columns.deallocate() }
+                    for item in 0..<batch {
+                        let image = input + item * inChannels * inPlane
+                        for firstRow in Swift.stride(from: 0, to: geometry.outHeight, by: bandRows) {
+                            let rows = firstRow ..< min(firstRow + bandRows, geometry.outHeight)
+                            let bandWidth = rows.count * geometry.outWidth
+                            geometry.unfold(image, outputRows: rows, into: columns)
+                            sgemm(m: outChannels, n: bandWidth, k: reduction, a: weight, lda: reduction,
+                                  b: columns, ldb: bandWidth, beta: beta,
+                                  c: output + item * outChannels * outPlane + firstRow * geometry.outWidth, ldc: outPlane)
+                        }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [batch, outChannels, geometry.outHeight, geometry.outWidth], scalars: result)
+    }
+}
+
+/// The sizes of one convolution, and the im2col unfolding they define.
+struct ConvolutionGeometry {
+    var inChannels, height, width: Int
+    var kernelHeight, kernelWidth, stride: Int
+    var padding: Padding2D
+    var outHeight, outWidth: Int
+
+    /// A 1×1 kernel at stride 1 without padding reads the input as it is: no unfolding needed.
+    var isPointwise: Bool {
+        kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == Padding2D(0)
+    }
+
+    /// Writes the im2col matrix of `outputRows` of one `[I, H, W]` image into `columns`, laid out
+    /// `[I·kh·kw, rows·Wo]` (row `(c, ki, kj)`, column `(oy, ox)`), zeros where the kernel overlaps padding.
+    func unfold(_ image: UnsafePointer<Float>, outputRows: Range<Int>, into columns: UnsafeMutablePointer<Float>) {
+        let kernelArea = kernelHeight * kernelWidth
+        let bandWidth = outputRows.count * outWidth
+        Parallel.forEachChunk(of: inChannels * kernelArea, minimumChunk: max(1, Tensor.elementwiseGrain / bandWidth)) { reductionRows in
+            for reductionRow in reductionRows {
+                let channel = reductionRow / kernelArea
+                let kernelRow = reductionRow % kernelArea / kernelWidth
+                let kernelColumn = reductionRow % kernelWidth
+                let columnOffset = kernelColumn - padding.left
+                // Output columns whose input column `ox * stride + columnOffset` lies inside the image.
+                let firstInside = min(outWidth, max(0, ceilDivide(-columnOffset, stride)))
+                let endInside = max(firstInside, min(outWidth, floorDivide(width - 1 - columnOffset, stride) + 1))
+                var destination = columns + reductionRow * bandWidth
+                for outRow in outputRows {
+                    let inRow = outRow * stride + kernelRow - padding.top
+                    guard inRow >= 0 && inRow < height else {
+                        destination.update(repeating: 0, count: outWidth)
+                        destination += outWidth
+                        continue
+                    }
+                    let source = image + (channel * height + inRow) * width
+                    destination.update(repeating: 0, count: firstInside)
+                    if stride == 1 {
+                        (destination + firstInside).update(from: source + firstInside + columnOffset, count: endInside - firstInside)
+                    } else {
+                        for outColumn in firstInside..<endInside {
+                            destination[outColumn] = source[outColumn * stride + columnOffset]
+                        }
+                    }
+                    (destination + endInside).update(repeating: 0, count: outWidth - endInside)
+                    destination += outWidth
+                }
+            }
+        }
+    }
+}
+
+private func floorDivide(_ a: Int, _ b: Int) -> Int {
+    let quotient = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
+}
+
+private func ceilDivide(_ a: Int, _ b: Int) -> Int {
+    -floorDivide(-a, b)
+}

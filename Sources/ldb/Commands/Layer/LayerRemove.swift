@@ -1,0 +1,21 @@
+import ArgumentParser
+import LDBDocument
+
+extension LayerCommand {
+    /// `ldb layer rm`: take a layer out of the stack (undo brings it back).
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Remove a layer. `ldb undo` brings it back.")
+
+        @OptionGroup var project: ProjectArgument
+        @OptionGroup var target: LayerArgument
+
+        func run() throws {
+            let revision = try project.open().commit { state in
+                let removed = state.layers.remove(at: try state.layerIndex(target.layer))
+                return "remove layer \(quoted(removed.name))"
+            }
+            if let revision { print(revision.description) }
+        }
+    }
+}

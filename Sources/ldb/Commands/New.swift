@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import LDBDocument
+import LDBImage
+
+/// `ldb new`: start a project from a real image or from a prompt and a seed.
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a project from an image or from a prompt.",
+        discussion: """
+            With --image, the image is inverted into the model's latent space and the layers edit it. \
+            Without it, the base image is generated from --prompt and --seed at --size. The model is \
+            recorded (path and a fingerprint of its files), not copied or loaded.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The project file to create.", valueName: "project.ldbproj"))
+    var path: String
+
+    @Option(help: ArgumentHelp("A Stable Diffusion model folder (diffusers layout) or file.", valueName: "model"))
+    var model: String
+
+    @Option(help: ArgumentHelp("A PNG to edit. Its size must be a multiple of 8.", valueName: "source.png"))
+    var image: String?
+
+    @Option(help: "The base prompt: what the image shows (default for --image: empty).")
+    var prompt: String?
+
+    @Option(name: .customLong("negative"), help: "The base negative prompt.")
+    var negativePrompt = ""
+
+    @Option(help: "The base seed of a generated image. A random seed is chosen and stored when omitted.")
+    var seed: UInt64?
+
+    @Option(help: ArgumentHelp("The size of a generated image.", valueName: "WxH"))
+    var size: ImageSize?
+
+    @Option(help: "Denoising steps N of the base image.")
+    var steps = 20
+
+    @Option(help: "Guidance of the base image and of the final steps (default 7.5; 1 with --image).")
+    var guidance: Double?
+
+    @Option(name: .customLong("blend-steps"), help: "Final steps B that blend the layers together.")
+    var blendSteps = 2
+
+    func validate() throws {
+        if image != nil {
+            if seed != nil || size != nil {
+                throw ValidationError("--seed and --size describe a generated image; they do not go with --image.")
+            }
+        } else if prompt == nil {
+            throw ValidationError("Give --image to edit a picture, or --prompt (with --seed and --size) to generate one.")
+        }
+    }
+
+    func run() throws {
+        let modelURL = URL(fileURLWithPath: model)
+        guard FileManager.default.fileExists(atPath: modelURL.path) else {
+            throw CommandError.modelNotFound(model)
+        }
+        let reference = ModelReference(location: modelURL.standardizedFileURL.path,
+                                       fingerprint: try ModelReference.fingerprint(of: modelURL))
+
+        var settings = ProjectSettings(
+            width: size?.width ?? 512, height: size?.height ?? 512,
+            steps: steps, blendSteps: blendSteps,
+            prompt: prompt ?? "", negativePrompt: negativePrompt,
+            guidance: guidance ?? (image == nil ? 7.5 : 1),
+            seed: nil, sourceImageSHA256: nil, keepBackground: false)
+        var sourcePNG: Data?
+        if let image {
+            let url = URL(fileURLWithPath: image)
+            let source = try RGBImage(png: url)
+            settings.width = source.width
+            settings.height = source.height
+            sourcePNG = try Data(contentsOf: url)
+        } else {
+            settings.seed = seed ?? UInt64.random(in: .min ... .max)
+        }
+        guard settings.width % 8 == 0, settings.height % 8 == 0 else {
+            throw CommandError.sizeNotMultipleOf8(width: settings.width, height: settings.height)
+        }
+
+        let project = try Project.create(at: URL(fileURLWithPath: path), settings: settings,
+                                         model: reference, sourceImagePNG: sourcePNG)
+        let base = image.map { "from \($0)" } ?? "from prompt, seed \(settings.seed ?? 0)"
+        print("created \(project.url.path): \(settings.width)x\(settings.height) \(base), \(settings.steps) steps")
+    }
+}
+
+/// An image size given as `WxH`.
+struct ImageSize: ExpressibleByArgument {
+    var width: Int, height: Int
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x")
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+              width > 0, height > 0 else { return nil }
+        (self.width, self.height) = (width, height)
+    }
+}

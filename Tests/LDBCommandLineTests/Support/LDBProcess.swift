@@ -1,0 +1,58 @@
+import Foundation
+
+/// What a run of the built `ldb` binary printed and how it exited.
+struct LDBResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+
+    var succeeded: Bool { status == 0 }
+}
+
+/// The `ldb` executable next to the test bundle, built by `swift test` because this target depends on it.
+let ldbExecutable: URL = {
+    var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    // On Linux the tests run from `<build>/debug/ldbPackageTests.xctest`; on macOS from inside the bundle.
+    while !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("ldb").path),
+          folder.pathComponents.count > 1 {
+        folder.deleteLastPathComponent()
+    }
+    return folder.appendingPathComponent("ldb")
+}()
+
+/// Runs `ldb` with `arguments` and waits for it.
+@discardableResult
+func ldb(_ arguments: String..., in directory: URL? = nil) throws -> LDBResult {
+    try ldb(arguments, in: directory)
+}
+
+/// Runs `ldb` with `arguments` and waits for it.
+@discardableResult
+func ldb(_ arguments: [String], in directory: URL? = nil) throws -> LDBResult {
+    let process = Process()
+    process.executableURL = ldbExecutable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let output = Pipe(), errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Drain stderr on another thread while reading stdout here, so a chatty child never blocks on a full pipe.
+    let errorData = ErrorOutput()
+    let drained = DispatchGroup()
+    DispatchQueue.global().async(group: drained) {
+        errorData.value = errors.fileHandleForReading.readDataToEndOfFile()
+    }
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    drained.wait()
+    process.waitUntilExit()
+    return LDBResult(status: process.terminationStatus,
+                     stdout: String(decoding: outputData, as: UTF8.self),
+                     stderr: String(decoding: errorData.value, as: UTF8.self))
+}
+
+/// Standard error, filled by the draining thread and read after it finished.
+private final class ErrorOutput: @unchecked Sendable {
+    var value = Data()
+}
