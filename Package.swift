@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "ldb",
             dependencies: [
-                "LDBDocument", "LDBImage",
+                "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,11 +45,11 @@ let package = Package(
         .testTarget(name: "LDBTensorTests", dependencies: ["LDBTensor"]),
         .testTarget(name: "LDBImageTests", dependencies: ["LDBImage"]),
         .testTarget(name: "LDBDocumentTests", dependencies: ["LDBDocument"]),
-        .testTarget(name: "LDBDiffusionTests", dependencies: ["LDBDiffusion"]),
+        .testTarget(name: "LDBDiffusionTests", dependencies: ["LDBDiffusion", "LDBImage"]),
         .testTarget(
             name: "LDBCommandLineTests",
             dependencies: [
-                "ldb", "LDBDocument", "LDBImage",
+                "ldb", "LDBDocument", "LDBImage", "LDBTensor",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -3,9 +3,12 @@ size of each skip connection (`upsample_size`) instead of doubling.
 
     python Fixtures/scripts/unet_fixtures.py     # or: python Fixtures/make_fixtures.py unet_fixtures
 
-Writes Fixtures/unet/<model>_odd_size.safetensors for tiny-sd1 and tiny-sd2 (outside Fixtures/reference/, which
-models.py replaces): `sample` [2,4,5,7], `timestep` int64 [2] = (640, 7), `encoder_hidden_states` [2,77,32] and
-`out` = `unet(sample, timestep, encoder_hidden_states).sample`, in float32 on the CPU with one thread.
+Writes, in float32 on the CPU with one thread, outside Fixtures/reference/ (which models.py replaces):
+
+- Fixtures/unet/<model>_odd_size.safetensors for tiny-sd1 and tiny-sd2: `sample` [2,4,5,7], `timestep` int64 [2]
+  = (640, 7), `encoder_hidden_states` [2,77,32] and `out` = `unet(sample, timestep, encoder_hidden_states).sample`.
+- Fixtures/unet/tiny-sd1_downsample_padding_0.safetensors: the same inputs and keys through tiny-sd1's weights
+  loaded with `downsample_padding=0` (the downsamplers pad only right and bottom, as some SD-derived UNets do).
 """
 
 import sys
@@ -25,8 +28,11 @@ TIMESTEP = (640, 7)
 
 
 @torch.no_grad()
-def write_odd_size(model: str, out: Path) -> None:
-    unet = UNet2DConditionModel.from_pretrained(FIXTURES / "models" / model / "unet").eval()
+def write_odd_size(model: str, out: Path, **config_overrides) -> None:
+    unet = UNet2DConditionModel.from_pretrained(FIXTURES / "models" / model / "unet", **config_overrides).eval()
+    for key, value in config_overrides.items():
+        if unet.config[key] != value:
+            raise AssertionError(f"{model}: {key} is {unet.config[key]}, not {value}")
     factor = 2 ** (len(unet.config.block_out_channels) - 1)
     if HEIGHT % factor == 0 or WIDTH % factor == 0:
         raise AssertionError(f"{model}: {HEIGHT}x{WIDTH} must not be a multiple of {factor} in either dimension")
@@ -49,6 +55,7 @@ def main() -> None:
         (FIXTURES / "unet").mkdir(exist_ok=True)
         for model in MODELS:
             write_odd_size(model, FIXTURES / "unet" / f"{model}_odd_size.safetensors")
+        write_odd_size("tiny-sd1", FIXTURES / "unet" / "tiny-sd1_downsample_padding_0.safetensors", downsample_padding=0)
     finally:
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(deterministic)

@@ -13,12 +13,13 @@ public enum SafeTensorsWriter {
     ///   - metadata: string pairs for the header's `__metadata__`, omitted when empty. Keys are written
     ///     sorted, so the output is deterministic.
     ///   - dtype: how every tensor is stored: `.float32`, `.float16` or `.bfloat16` (rounded to nearest even).
+    ///   - integers: integer tensors (token ids, timesteps) stored as I64, by name, beside `tensors`.
     ///   - url: the destination.
     public static func write(
         _ tensors: [String: Tensor], metadata: [String: String] = [:], dtype: SafeTensorsDType = .float32,
-        to url: URL
+        integers: [String: IntegerTensor] = [:], to url: URL
     ) throws {
-        let bytes = try encode(tensors, metadata: metadata, dtype: dtype, file: url.path)
+        let bytes = try encode(tensors, metadata: metadata, dtype: dtype, integers: integers, file: url.path)
         do {
             try bytes.write(to: url, options: .atomic)
         } catch {
@@ -30,15 +31,19 @@ public enum SafeTensorsWriter {
     /// - Parameter file: the name used in error messages.
     public static func encode(
         _ tensors: [String: Tensor], metadata: [String: String] = [:], dtype: SafeTensorsDType = .float32,
-        file: String = "<memory>"
+        integers: [String: IntegerTensor] = [:], file: String = "<memory>"
     ) throws -> Data {
         guard [.float32, .float16, .bfloat16].contains(dtype) else {
             throw SafeTensorsError.unsupportedWriteDType(file: file, dtype: dtype)
         }
-        if tensors["__metadata__"] != nil {
-            throw SafeTensorsError.invalidTensorName(file: file, name: "__metadata__")
+        // A name may not be the header's own key, nor name both a float and an integer tensor.
+        let names = Array(tensors.keys) + Array(integers.keys)
+        if let invalid = names.first(where: { $0 == "__metadata__" }) ?? integers.keys.first(where: { tensors[$0] != nil }) {
+            throw SafeTensorsError.invalidTensorName(file: file, name: invalid)
         }
-        let ordered = tensors.sorted { utf8Order($0.key, $1.key) }
+        let ordered: [(name: String, entry: Entry)] =
+            (tensors.map { ($0.key, Entry.float($0.value)) } + integers.map { ($0.key, Entry.integer($0.value)) })
+            .sorted { utf8Order($0.0, $1.0) }
 
         var header = "{"
         var entries: [String] = []
@@ -49,11 +54,15 @@ public enum SafeTensorsWriter {
             entries.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
         }
         var offset = 0
-        for (name, tensor) in ordered {
-            let end = offset + tensor.count * dtype.byteSize
-            let shape = tensor.shape.map(String.init).joined(separator: ",")
+        for (name, entry) in ordered {
+            let (entryType, shape, count) = switch entry {
+            case .float(let tensor): (dtype, tensor.shape, tensor.count)
+            case .integer(let integers): (SafeTensorsDType.int64, integers.shape, integers.values.count)
+            }
+            let end = offset + count * entryType.byteSize
+            let dimensions = shape.map(String.init).joined(separator: ",")
             entries.append(
-                "\(jsonString(name)):{\"dtype\":\"\(dtype.rawValue)\",\"shape\":[\(shape)],\"data_offsets\":[\(offset),\(end)]}")
+                "\(jsonString(name)):{\"dtype\":\"\(entryType.rawValue)\",\"shape\":[\(dimensions)],\"data_offsets\":[\(offset),\(end)]}")
             offset = end
         }
         header += entries.joined(separator: ",") + "}"
@@ -63,15 +72,32 @@ public enum SafeTensorsWriter {
         var data = Data(capacity: 8 + headerBytes.count + offset)
         withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: headerBytes)
-        for (_, tensor) in ordered {
-            let scalars = tensor.scalars
-            switch dtype {
-            case .float16: appendLittleEndian(scalars.map(\.float16Bits), to: &data)
-            case .bfloat16: appendLittleEndian(scalars.map(\.bfloat16Bits), to: &data)
-            default: appendLittleEndian(scalars.map(\.bitPattern), to: &data)
+        for (_, entry) in ordered {
+            switch (entry, dtype) {
+            case (.integer(let integers), _): appendLittleEndian(integers.values, to: &data)
+            case (.float(let tensor), .float16): appendLittleEndian(tensor.scalars.map(\.float16Bits), to: &data)
+            case (.float(let tensor), .bfloat16): appendLittleEndian(tensor.scalars.map(\.bfloat16Bits), to: &data)
+            case (.float(let tensor), _): appendLittleEndian(tensor.scalars.map(\.bitPattern), to: &data)
             }
         }
         return data
+    }
+
+    /// An integer tensor to be written as I64.
+    public struct IntegerTensor: Sendable {
+        public var shape: [Int]
+        public var values: [Int64]
+
+        /// - Precondition: `values.count` is the product of `shape`.
+        public init(shape: [Int], values: [Int64]) {
+            precondition(shape.reduce(1, *) == values.count, "shape \(shape) needs \(shape.reduce(1, *)) values")
+            (self.shape, self.values) = (shape, values)
+        }
+    }
+
+    private enum Entry {
+        case float(Tensor)
+        case integer(IntegerTensor)
     }
 
     private static func appendLittleEndian<Word: FixedWidthInteger>(_ words: [Word], to data: inout Data) {

@@ -11,7 +11,7 @@ private enum WriterFixture {
         "bias": Tensor(shape: [3], scalars: [0.5, -0.0, 1e-3]),
         "scalar": Tensor(shape: [], scalars: [42]),
         "empty": Tensor(shape: [2, 0], scalars: []),
-        "Zed": Tensor(shape: [2, 1], scalars: [3.0e38, -1e-40]),
+        "Zed": Tensor(shape: [2, 1], scalars: [3.0e38, Float(-1e-40 as Double)]),
         "n\u{E4}me \"quoted\"\n": Tensor(shape: [2], scalars: [1, 2]),
     ]
 
@@ -105,5 +105,28 @@ struct SafeTensorsWriterTests {
             try SafeTensorsWriter.write(["x": Tensor(shape: [1])], to: url)
         }
         #expect(error?.description.contains(url.path) == true)
+    }
+}
+
+@Suite("SafeTensorsWriter integers")
+struct SafeTensorsWriterIntegerTests {
+    @Test func integerTensorsRoundTripAsI64() throws {
+        let ids = SafeTensorsWriter.IntegerTensor(shape: [1, 4], values: [49406, -1, Int64.max, 0])
+        let data = try SafeTensorsWriter.encode(["x": Tensor(shape: [2], scalars: [1, 2])], integers: ["input_ids": ids])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ints-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try data.write(to: url)
+        let file = try SafeTensorsFile(contentsOf: url)
+        #expect(try file.info("input_ids").dtype == .int64)
+        #expect(try file.info("input_ids").shape == [1, 4])
+        #expect(try file.int64s("input_ids") == ids.values)
+        #expect(try file.tensor("x").scalars == [1, 2])
+    }
+
+    @Test func aNameCannotBeBothFloatAndInteger() {
+        let clash = SafeTensorsWriter.IntegerTensor(shape: [1], values: [1])
+        #expect(throws: SafeTensorsError.self) {
+            try SafeTensorsWriter.encode(["x": Tensor(shape: [1], scalars: [0])], integers: ["x": clash])
+        }
     }
 }

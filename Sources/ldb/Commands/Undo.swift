@@ -8,16 +8,10 @@ struct Undo: ParsableCommand {
         discussion: "Nothing is deleted: `ldb redo` steps forward again, and a new edit starts a branch.")
 
     @OptionGroup var project: ProjectArgument
-
-    @Argument(help: "How many revisions to step back.")
-    var count = 1
-
-    func validate() throws {
-        guard count >= 1 else { throw ValidationError("K must be at least 1.") }
-    }
+    @OptionGroup var steps: StepCount
 
     func run() throws {
-        let head = try project.open().undo(count)
+        let head = try project.open().undo(steps.count)
         print("HEAD is now revision \(head.id): \(head.description)")
     }
 }
@@ -28,16 +22,20 @@ struct Redo: ParsableCommand {
         abstract: "Redo K changes that were undone, along the branch last visited.")
 
     @OptionGroup var project: ProjectArgument
+    @OptionGroup var steps: StepCount
 
-    @Argument(help: "How many revisions to step forward.")
+    func run() throws {
+        let head = try project.open().redo(steps.count)
+        print("HEAD is now revision \(head.id): \(head.description)")
+    }
+}
+
+/// `K`: how many revisions `undo` and `redo` move.
+struct StepCount: ParsableArguments {
+    @Argument(help: ArgumentHelp("How many revisions to move.", valueName: "K"))
     var count = 1
 
     func validate() throws {
         guard count >= 1 else { throw ValidationError("K must be at least 1.") }
-    }
-
-    func run() throws {
-        let head = try project.open().redo(count)
-        print("HEAD is now revision \(head.id): \(head.description)")
     }
 }

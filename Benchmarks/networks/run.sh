@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Times ldb's Stable Diffusion 1.5 networks against PyTorch on the CPU, side by side, and checks that they agree.
+#
+#   Benchmarks/networks/run.sh [--model DIR] [--runs R] [--repeat K] [--work DIR] [--ldb PATH]
+#                              [--threads N] [--coretype NAME|none]
+#
+# --model    SD 1.5-shaped model folder; made with random weights by Fixtures/scripts/models.py when missing
+#            (4.1 GB, never committed). Default /tmp/sd15-random.
+# --runs     rounds of alternated runs (default 2). Each round runs, per component, ldb, ldb with
+#            OPENBLAS_CORETYPE=NAME, and PyTorch, one process each, in an order that flips every round.
+# --repeat   evaluations per process for the UNet and the VAE decoder (default 3); only the ones after
+#            the first ("warm") are compared.
+# --work     where inputs, outputs and logs go (default /tmp/ldb-netbench).
+# --ldb      the release binary (default .build-release/release/ldb; build it with
+#            swift build -c release --product ldb --scratch-path .build-release).
+# --threads  threads for both: torch.set_num_threads(N) and OMP/MKL_NUM_THREADS for PyTorch,
+#            OPENBLAS_NUM_THREADS for ldb (default 2).
+# --coretype the OpenBLAS kernel to force for the second ldb variant (default SkylakeX; none: skip it).
+#
+# Prints a markdown table (report.py) at the end; every process's stderr and /usr/bin/time -v output stay in
+# WORK/logs. Needs /usr/bin/time (apt-get install time) and /work/venv/bin/python (or PYTHON=...).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+here="$root/Benchmarks/networks"
+python=${PYTHON:-/work/venv/bin/python}
+model=/tmp/sd15-random
+runs=2
+repeat=3
+work=/tmp/ldb-netbench
+ldb="$root/.build-release/release/ldb"
+threads=2
+coretype=SkylakeX
+prompt="a photo of a cat"
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --model) model=$2; shift 2 ;;
+        --runs) runs=$2; shift 2 ;;
+        --repeat) repeat=$2; shift 2 ;;
+        --work) work=$2; shift 2 ;;
+        --ldb) ldb=$2; shift 2 ;;
+        --threads) threads=$2; shift 2 ;;
+        --coretype) coretype=$2; shift 2 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+[[ -x /usr/bin/time ]] || { echo "run.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+[[ -x "$ldb" ]] || { echo "run.sh: no ldb binary at $ldb (swift build -c release --product ldb --scratch-path .build-release)" >&2; exit 1; }
+
+if [[ ! -f "$model/unet/config.json" ]]; then
+    echo "== making the full-size random model in $model"
+    "$python" "$root/Fixtures/scripts/models.py" --full-size "$model"
+fi
+
+mkdir -p "$work/inputs" "$work/out" "$work/logs"
+rm -f "$work"/logs/*
+echo "== writing inputs to $work/inputs"
+"$python" "$here/make_inputs.py" --model "$model" --out "$work/inputs" --prompt "$prompt"
+
+implementations=(ldb torch)
+if [[ "$coretype" != none ]]; then implementations=(ldb "ldb-$coretype" torch); fi
+
+# Each implementation's command for one component: stderr and /usr/bin/time -v go to WORK/logs.
+run_one() {
+    local round=$1 component=$2 implementation=$3
+    local log="$work/logs/r$round-$component-$implementation"
+    local output="$work/out/$component-$implementation.safetensors"
+    local arguments=(--model "$model" -o "$output")
+    case "$component" in
+        unet-b1|unet-b2) arguments+=(-i "$work/inputs/$component.safetensors" --repeat "$repeat") ;;
+        vae-decode) arguments+=(-i "$work/inputs/vae-decode.safetensors" --repeat "$repeat") ;;
+        text-encoder) arguments+=(--prompt "$prompt") ;;
+    esac
+    local probe=${component%-b[12]}
+    if [[ "$component" == text-encoder && "$implementation" == torch ]]; then arguments+=(--repeat "$repeat"); fi
+    echo "   round $round: $component, $implementation"
+    case "$implementation" in
+        torch)
+            env -u OPENBLAS_CORETYPE OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" \
+                /usr/bin/time -v -o "$log.time" \
+                "$python" "$here/torch_probe.py" "$probe" --threads "$threads" "${arguments[@]}" \
+                >/dev/null 2>"$log.err" ;;
+        ldb)
+            env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS="$threads" \
+                /usr/bin/time -v -o "$log.time" "$ldb" model probe "$probe" "${arguments[@]}" \
+                >/dev/null 2>"$log.err" ;;
+        ldb-*)
+            env OPENBLAS_CORETYPE="${implementation#ldb-}" OPENBLAS_NUM_THREADS="$threads" \
+                /usr/bin/time -v -o "$log.time" "$ldb" model probe "$probe" "${arguments[@]}" \
+                >/dev/null 2>"$log.err" ;;
+    esac || { echo "run.sh: $implementation $component failed; see $log.err" >&2; cat "$log.err" >&2; exit 1; }
+}
+
+# The kernel OpenBLAS picks, as the machine runs by default and as forced.
+openblas_core() {
+    env "$@" OPENBLAS_VERBOSE=2 OPENBLAS_NUM_THREADS="$threads" \
+        "$ldb" model probe randn --seed 0 --shape 1 -o "$work/out/randn.safetensors" 2>&1 >/dev/null \
+        | sed -n 's/^Core: *//p' | head -n 1
+}
+{
+    echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+    echo "openblas default core: $(openblas_core -u OPENBLAS_CORETYPE)"
+    if [[ "$coretype" != none ]]; then
+        echo "openblas forced core: $(openblas_core OPENBLAS_CORETYPE="$coretype")"
+    fi
+    echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$work/logs/machine.txt"
+
+for ((round = 1; round <= runs; round++)); do
+    order=("${implementations[@]}")
+    if ((round % 2 == 0)); then
+        order=()
+        for ((index = ${#implementations[@]} - 1; index >= 0; index--)); do order+=("${implementations[index]}"); done
+    fi
+    for component in unet-b1 unet-b2 vae-decode text-encoder; do
+        for implementation in "${order[@]}"; do run_one "$round" "$component" "$implementation"; done
+    done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/logs/machine.txt"
+
+"$python" "$here/report.py" --work "$work" --implementations "${implementations[@]}"

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import LDBDiffusion
+import LDBTensor
+
+/// `--model DIR [--variant fp16]`: a Stable Diffusion model folder in diffusers layout.
+struct ModelFolderOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A model folder in diffusers layout.", valueName: "dir"))
+    var model: String
+
+    @Option(help: ArgumentHelp("Load this weights variant, such as fp16 (default: float32 when present).",
+                               valueName: "variant"))
+    var variant: String?
+
+    func folder() throws -> ModelFolder {
+        try ModelFolder(url: URL(fileURLWithPath: model))
+    }
+}
+
+/// `-i IN.safetensors`: a probe's input tensors.
+struct ProbeInput: ParsableArguments {
+    @Option(name: [.short, .customLong("input")], help: ArgumentHelp("The input tensors.", valueName: "in.safetensors"))
+    var input: String
+
+    func file() throws -> SafeTensorsFile {
+        try SafeTensorsFile(contentsOf: URL(fileURLWithPath: input))
+    }
+}
+
+/// `-o OUT.safetensors`: where a probe writes its results.
+struct ProbeOutput: ParsableArguments {
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the results.",
+                                                                      valueName: "out.safetensors"))
+    var output: String
+
+    func write(_ tensors: [String: Tensor], integers: [String: SafeTensorsWriter.IntegerTensor] = [:],
+               metadata: [String: String] = [:]) throws {
+        try SafeTensorsWriter.write(tensors, metadata: metadata, integers: integers, to: URL(fileURLWithPath: output))
+        let names = (Array(tensors.keys) + Array(integers.keys)).sorted()
+        print("wrote \(names.joined(separator: ", ")) to \(output)")
+    }
+}
+
+/// `--repeat K`: evaluate K times on the same input, printing each evaluation's time on stderr.
+struct RepeatOption: ParsableArguments {
+    @Option(name: .customLong("repeat"), help: "Evaluate K times on the same input and print each time on stderr.")
+    var count = 1
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--repeat must be at least 1.") }
+    }
+
+    /// Runs `body` `count` times, printing `LABEL eval I: S s` after each, and returns the last result.
+    func run<Result>(_ label: String, _ body: () throws -> Result) throws -> Result {
+        var result = try timed(label, 1, body)
+        for index in stride(from: 2, through: count, by: 1) {
+            result = try timed(label, index, body)
+        }
+        return result
+    }
+
+    private func timed<Result>(_ label: String, _ index: Int, _ body: () throws -> Result) throws -> Result {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        FileHandle.standardError.write(Data("\(label) eval \(index): \(String(format: "%.3f", seconds)) s\n".utf8))
+        return result
+    }
+}
