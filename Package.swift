@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "LDBImage", targets: ["LDBImage"]),
         .library(name: "LDBTensor", targets: ["LDBTensor"]),
         .library(name: "LDBDiffusion", targets: ["LDBDiffusion"]),
+        .library(name: "LDBEngine", targets: ["LDBEngine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,10 +35,17 @@ let package = Package(
             resources: [.copy("Schemas")]
         ),
         .target(name: "LDBDiffusion", dependencies: ["LDBTensor", "CZlib"]),
+        .target(
+            name: "LDBEngine",
+            dependencies: [
+                "LDBDocument", "LDBDiffusion", "LDBImage", "LDBTensor",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "ldb",
             dependencies: [
-                "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion",
+                "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +53,7 @@ let package = Package(
         .testTarget(name: "LDBTensorTests", dependencies: ["LDBTensor"]),
         .testTarget(name: "LDBImageTests", dependencies: ["LDBImage"]),
         .testTarget(name: "LDBDocumentTests", dependencies: ["LDBDocument"]),
+        .testTarget(name: "LDBEngineTests", dependencies: ["LDBEngine", "LDBDocument", "LDBDiffusion", "LDBImage", "LDBTensor"]),
         .testTarget(name: "LDBDiffusionTests", dependencies: ["LDBDiffusion", "LDBImage"]),
         .testTarget(
             name: "LDBCommandLineTests",

@@ -1,0 +1,141 @@
+import Foundation
+import LDBDiffusion
+import LDBDocument
+import LDBImage
+import LDBTensor
+
+/// Renders a project with Layered Diffusion Brushes (shared/LDB.md), computing only what its caches lack.
+///
+/// The base trajectory, every layer's result and every final render are stored in the project under content
+/// keys (see `CacheKeys`), so a render that returns to a known state — after a toggle, a reorder, an undo or a
+/// reopen — costs no UNet evaluation, an edited layer costs its own (n − B) steps plus the B finish steps,
+/// and a changed model misses every entry made with the old one.
+///
+/// ```swift
+/// let engine = try Engine.open(project: try Project.open(at: url))
+/// let result = try engine.render()
+/// try result.image.writePNG(to: output)
+/// print(result.stats.report())
+/// ```
+///
+/// One engine renders one request at a time; concurrent calls wait for each other.
+public final class Engine: @unchecked Sendable {
+    /// The document whose HEAD is rendered and whose caches are used.
+    public let project: Project
+    /// The model, shared by every render.
+    public let pipeline: StableDiffusionPipeline
+    /// The fingerprint of the model's files as they are now (`ModelReference.fingerprint(of:)`).
+    public let modelFingerprint: String
+
+    let keys: CacheKeys
+    private let lock = NSLock()
+    /// Time spent loading the model, reported by the first render.
+    private var pendingModelLoadSeconds: Double
+    private var byteLimit = 1 << 30
+
+    /// Loads the project's model folder and fingerprints its files as they are now.
+    ///
+    /// When the fingerprint differs from the one the project recorded (`modelChanged`), rendering still works,
+    /// but no cache entry made with the old files is hit: every key includes the fingerprint.
+    /// - Parameter variant: a weights variant such as `"fp16"`; it is part of every cache key too.
+    /// - Throws: `EngineError.modelNotFound` when the location is not a folder here, or the model's own errors.
+    public static func open(project: Project, variant: String? = nil) throws -> Engine {
+        let start = DispatchTime.now()
+        let location = try project.model().location
+        let url = URL(fileURLWithPath: location)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw EngineError.modelNotFound(location: location)
+        }
+        let fingerprint = try ModelReference.fingerprint(of: url)
+        let pipeline = try StableDiffusionPipeline(model: ModelFolder(url: url), variant: variant)
+        return Engine(project: project, pipeline: pipeline, modelFingerprint: fingerprint, variant: variant,
+                      modelLoadSeconds: seconds(since: start))
+    }
+
+    /// An engine for `project` with an already loaded `pipeline` whose files have `modelFingerprint`.
+    public convenience init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String) {
+        self.init(project: project, pipeline: pipeline, modelFingerprint: modelFingerprint, variant: nil,
+                  modelLoadSeconds: 0)
+    }
+
+    init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String, variant: String?,
+         modelLoadSeconds: Double) {
+        self.project = project
+        self.pipeline = pipeline
+        self.modelFingerprint = modelFingerprint
+        self.keys = CacheKeys(modelFingerprint: modelFingerprint, variant: variant, scheduler: pipeline.schedulerConfig)
+        self.pendingModelLoadSeconds = modelLoadSeconds
+    }
+
+    /// Whether the model's files differ from those the project recorded (or the record cannot be read).
+    public var modelChanged: Bool {
+        (try? project.model().fingerprint) != modelFingerprint
+    }
+
+    /// The most bytes the project's caches may hold; least recently used entries are dropped after each render.
+    /// Default 1 GiB.
+    public var cacheByteLimit: Int {
+        get { lock.withLock { byteLimit } }
+        set { lock.withLock { byteLimit = newValue } }
+    }
+
+    /// Renders the project at HEAD.
+    ///
+    /// Looks up the final render first; on a miss, fetches or computes the base trajectory, each visible layer's
+    /// result, composites them at step b = N − B, runs the B finish steps and decodes. Every value computed is
+    /// cached in its own write as soon as it is done, so a cancelled render keeps what finished. Then the caches
+    /// are trimmed to `cacheByteLimit`.
+    /// - Parameters:
+    ///   - keepBackground: keep the base pixels outside the layers' masks; nil uses the project's setting.
+    ///   - progress: called after each step of each stage.
+    ///   - isCancelled: checked before each UNet step.
+    /// - Throws: `EngineError.cancelled`, or the document's, the model's or the image code's errors.
+    public func render(keepBackground: Bool? = nil, progress: EngineProgress? = nil,
+                       isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> RenderResult {
+        try lock.withLock {
+            let session = try RenderSession(engine: self, progress: progress, isCancelled: isCancelled)
+            session.stats.addTime(pendingModelLoadSeconds, to: "model load")
+            pendingModelLoadSeconds = 0
+            let result = try session.render(keepBackground: keepBackground ?? session.settings.keepBackground)
+            let trimStart = DispatchTime.now()
+            try project.trimCaches(toBytes: byteLimit)
+            var stats = result.stats
+            stats.addTime(Self.seconds(since: trimStart), to: "store")
+            return RenderResult(image: result.image, latent: result.latent, stats: stats)
+        }
+    }
+
+    /// The base trajectory Z[0...N] of the project at HEAD, from the cache or computed (and then cached).
+    public func baseTrajectory() throws -> [Tensor] {
+        try lock.withLock { try RenderSession(engine: self).baseTrajectory() }
+    }
+
+    /// The latent mask m of `layer` (its mask blob, inverted, feathered, weighted by opacity and averaged down).
+    public func latentMask(for layer: Layer) throws -> LatentMask {
+        try lock.withLock { try RenderSession(engine: self).latentMask(for: layer) }
+    }
+
+    /// The result R_k of `layer` on the project's base at HEAD: the latent at step b = N − B, from the cache or
+    /// computed (and then cached). Its visibility and position do not matter.
+    public func layerResult(_ layer: Layer) throws -> Tensor {
+        try lock.withLock {
+            let session = try RenderSession(engine: self)
+            return try session.layerResult(layer, mask: session.latentMask(for: layer),
+                                           trajectory: session.baseTrajectory())
+        }
+    }
+
+    /// The composite C at step b = N − B of the visible layers at HEAD, before the finish steps: Z[b] with each
+    /// visible layer's result laid over it, bottom to top.
+    public func composite() throws -> Tensor {
+        try lock.withLock {
+            let session = try RenderSession(engine: self)
+            return try session.composite(of: session.visibleLayers, trajectory: session.baseTrajectory())
+        }
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}

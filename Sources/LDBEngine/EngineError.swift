@@ -1,0 +1,33 @@
+import Foundation
+
+/// Why the engine could not render a project.
+///
+/// Errors of the document, the model or the image code (`DocumentError`, `ModelError`, `PipelineError`,
+/// `ImageError`, …) come through unchanged.
+public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// `isCancelled` returned true between two UNet steps; what finished before is cached.
+    case cancelled
+    /// The project's model location is not a folder on this machine.
+    case modelNotFound(location: String)
+    /// A layer's mask blob does not hold `width * height` bytes.
+    case maskSizeMismatch(layer: String, expected: Int, actual: Int)
+    /// The real-image project's source PNG does not have the project's size.
+    case sourceImageSizeMismatch(width: Int, height: Int, expectedWidth: Int, expectedHeight: Int)
+    /// A latent (from a cache entry or the model) whose shape does not fit the project's latent size.
+    case latentShapeMismatch(name: String, shape: [Int], expectedHeight: Int, expectedWidth: Int)
+
+    public var description: String {
+        switch self {
+        case .cancelled:
+            "the render was cancelled; finished work stays cached"
+        case .modelNotFound(let location):
+            "the project's model '\(location)' is not a model folder on this machine"
+        case .maskSizeMismatch(let layer, let expected, let actual):
+            "layer '\(layer)': the mask holds \(actual) bytes, expected \(expected) (one byte per image pixel)"
+        case .sourceImageSizeMismatch(let width, let height, let expectedWidth, let expectedHeight):
+            "the source image is \(width)x\(height), but the project is \(expectedWidth)x\(expectedHeight)"
+        case .latentShapeMismatch(let name, let shape, let height, let width):
+            "\(name) has shape \(shape), expected [1, channels, \(height), \(width)]"
+        }
+    }
+}

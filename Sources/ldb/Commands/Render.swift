@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import LDBDocument
+import LDBEngine
+import LDBTensor
+
+/// `ldb render`: the project's picture at HEAD.
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the project to a PNG.",
+        discussion: """
+            Only what changed since an earlier render is computed: the base latents and every layer's result are \
+            kept in the project's caches, so hiding, reordering, undoing or reopening costs at most the last blend \
+            steps and one decode. Ctrl-C stops cleanly; what finished stays cached.
+            """
+    )
+
+    @OptionGroup var project: ProjectArgument
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the image.", valueName: "out.png"))
+    var output: String
+
+    @Option(name: .customLong("latent-out"),
+            help: ArgumentHelp("Also write the final latent as tensor `latent`.", valueName: "latent.safetensors"))
+    var latentOutput: String?
+
+    @Flag(help: "Print UNet evaluations, cache hits and misses, and the time of each stage.")
+    var stats = false
+
+    @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
+          help: "Keep the base image's pixels outside the layers' masks (default: the project's setting).")
+    var keepBackground: Bool?
+
+    @Option(help: ArgumentHelp("Load this weights variant of the model, such as fp16.", valueName: "variant"))
+    var variant: String?
+
+    func run() throws {
+        let interruption = Interruption()
+        interruption.start()
+        let result = try Self.render(project.open(), keepBackground: keepBackground, variant: variant,
+                                     interruption: interruption)
+        try result.image.writePNG(to: URL(fileURLWithPath: output))
+        if let latentOutput {
+            try SafeTensorsWriter.write(["latent": result.latent], to: URL(fileURLWithPath: latentOutput))
+        }
+        print("rendered \(output) (\(result.image.width)x\(result.image.height))")
+        if stats { print(result.stats.report()) }
+    }
+
+    /// Renders `document` with progress on stderr; shared with `ldb demo`.
+    static func render(_ document: Project, keepBackground: Bool? = nil, variant: String? = nil,
+                       interruption: Interruption? = nil) throws -> RenderResult {
+        let engine = try Engine.open(project: document, variant: variant)
+        if engine.modelChanged {
+            FileHandle.standardError.write(Data(
+                "warning: the model's files changed since the project recorded them; cached results are not reused\n".utf8))
+        }
+        let progress = ProgressReporter("render")
+        do {
+            return try engine.render(keepBackground: keepBackground,
+                                     progress: { stage, done, total in progress.update(stage: stage, step: done, of: total) },
+                                     isCancelled: { interruption?.isInterrupted ?? false })
+        } catch EngineError.cancelled {
+            FileHandle.standardError.write(Data("interrupted: the project is unchanged; finished work stays cached\n".utf8))
+            throw ExitCode(130)
+        }
+    }
+}
+
+/// `ldb gc`: drop the caches and compact the file.
+struct GC: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Drop the project's caches and compact the file.",
+        discussion: "Nothing the user made is lost: caches are rebuilt by the next render.")
+
+    @OptionGroup var project: ProjectArgument
+
+    func run() throws {
+        let document = try project.open()
+        let size = { (try? FileManager.default.attributesOfItem(atPath: document.url.path)[.size] as? Int) ?? 0 }
+        let before = size()
+        let cached = try document.cacheByteCount()
+        try document.clearCaches()
+        try document.compact()
+        print("dropped \(cached) bytes of caches; \(document.url.lastPathComponent) is now \(size()) bytes (was \(before))")
+    }
+}
