@@ -32,8 +32,13 @@ func median(_ values: [Double]) -> Double {
 
 func ms(_ value: Double) -> String { String(format: "%.2f ms", value * 1000) }
 
-@discardableResult
-func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
+struct CommandFailed: Error, CustomStringConvertible {
+    var command: String
+    var description: String { "benchmark command failed: \(command)" }
+}
+
+/// Runs `tool` with `arguments`, throwing when it fails (a failing command would time nothing real).
+func run(_ tool: String, _ arguments: [String]) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: tool)
     process.arguments = arguments
@@ -41,7 +46,9 @@ func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
     process.standardError = FileHandle.nullDevice
     try process.run()
     process.waitUntilExit()
-    return process.terminationStatus
+    guard process.terminationStatus == 0 else {
+        throw CommandFailed(command: ([tool] + arguments).joined(separator: " "))
+    }
 }
 
 // 1. Build the project through the public API, as 10,000 real commits.
@@ -73,9 +80,10 @@ let build = try seconds {
                                       opacity: 1, feather: 2, invert: false, maskSHA256: mask))
         }
     }
+    // Each layer's strength steps through 0.01, 0.02, ... so that every commit changes something.
     for revision in 200..<9_999 {
         try project.commit("set strength of \"l\(revision % 200)\"") { state in
-            state.layers[revision % 200].strength = Double(revision % 100) / 100
+            state.layers[revision % 200].strength = Double(revision / 200) / 100
         }
     }
 }
