@@ -18,4 +18,9 @@ struct LDB: ParsableCommand {
             Demo.self,
         ]
     )
+
+    static func main() {
+        BLASKernelSelection.restartWithPreferredKernelIfNeeded()
+        main(nil)
+    }
 }
