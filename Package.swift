@@ -34,7 +34,11 @@ let package = Package(
             ],
             resources: [.copy("Schemas")]
         ),
-        .target(name: "LDBDiffusion", dependencies: ["LDBTensor", "CZlib"]),
+        .target(
+            name: "LDBDiffusion",
+            dependencies: ["LDBTensor", "CZlib"],
+            resources: [.copy("Resources/bpe_simple_vocab_16e6.txt.gz")]
+        ),
         .target(
             name: "LDBEngine",
             dependencies: [

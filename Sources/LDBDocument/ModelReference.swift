@@ -7,10 +7,14 @@ public struct ModelReference: Codable, Equatable, Sendable {
     public var location: String
     /// Hex SHA-256 from `fingerprint(of:)`.
     public var fingerprint: String
+    /// What the UNet predicts (`epsilon`, `v_prediction`, `sample`) when the model's files cannot tell
+    /// (a single-file SD 2.x checkpoint without metadata); nil when they can.
+    public var predictionType: String?
 
-    public init(location: String, fingerprint: String) {
+    public init(location: String, fingerprint: String, predictionType: String? = nil) {
         self.location = location
         self.fingerprint = fingerprint
+        self.predictionType = predictionType
     }
 
     /// Largest safetensors JSON header the fingerprint accepts; real headers are well under a megabyte.

@@ -93,17 +93,17 @@ extension ProjectSettings {
 
 extension ModelReference {
     static func fetch(_ db: Database) throws -> ModelReference? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT location, fingerprint FROM model WHERE id = 1") else {
-            return nil
-        }
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT location, fingerprint, prediction_type FROM model WHERE id = 1") else { return nil }
         return ModelReference(
-            location: try row.decode(forColumn: "location"), fingerprint: try row.decode(forColumn: "fingerprint"))
+            location: try row.decode(forColumn: "location"), fingerprint: try row.decode(forColumn: "fingerprint"),
+            predictionType: try row.decode(forColumn: "prediction_type"))
     }
 
     func save(_ db: Database) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO model (id, location, fingerprint) VALUES (1, ?, ?)",
-            arguments: [location, fingerprint])
+            sql: "INSERT OR REPLACE INTO model (id, location, fingerprint, prediction_type) VALUES (1, ?, ?, ?)",
+            arguments: [location, fingerprint, predictionType])
     }
 }
 

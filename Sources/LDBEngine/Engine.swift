@@ -33,22 +33,30 @@ public final class Engine: @unchecked Sendable {
     private var pendingModelLoadSeconds: Double
     private var byteLimit = 1 << 30
 
-    /// Loads the project's model folder and fingerprints its files as they are now.
+    /// Loads the project's model — a folder, a single-file checkpoint or a Hugging Face cache id — and
+    /// fingerprints its files as they are now.
     ///
     /// When the fingerprint differs from the one the project recorded (`modelChanged`), rendering still works,
     /// but no cache entry made with the old files is hit: every key includes the fingerprint.
     /// - Parameter variant: a weights variant such as `"fp16"`; it is part of every cache key too.
-    /// - Throws: `EngineError.modelNotFound` when the location is not a folder here, or the model's own errors.
+    /// - Throws: `EngineError.modelNotFound` when the location names nothing here, or the model's own errors.
     public static func open(project: Project, variant: String? = nil) throws -> Engine {
         let start = DispatchTime.now()
-        let location = try project.model().location
-        let url = URL(fileURLWithPath: location)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw EngineError.modelNotFound(location: location)
+        let reference = try project.model()
+        let location: ModelLocation
+        do {
+            location = try ModelLocation.resolve(reference.location)
+        } catch .noSuchPath {
+            throw EngineError.modelNotFound(location: reference.location)
         }
-        let fingerprint = try ModelReference.fingerprint(of: url)
-        let pipeline = try StableDiffusionPipeline(model: ModelFolder(url: url), variant: variant)
+        let fingerprint = try ModelReference.fingerprint(of: location.url)
+        let prediction = try reference.predictionType.map { name in
+            guard let type = SchedulerConfig.PredictionType(rawValue: name) else {
+                throw EngineError.unknownPredictionType(name)
+            }
+            return type
+        }
+        let pipeline = try StableDiffusionModel(location: location, prediction: prediction).pipeline(variant: variant)
         return Engine(project: project, pipeline: pipeline, modelFingerprint: fingerprint, variant: variant,
                       modelLoadSeconds: seconds(since: start))
     }

@@ -7,8 +7,10 @@ import Foundation
 public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     /// `isCancelled` returned true between two UNet steps; what finished before is cached.
     case cancelled
-    /// The project's model location is not a folder on this machine.
+    /// The project's model location names no folder or file here, nor a model in the Hugging Face cache.
     case modelNotFound(location: String)
+    /// The project records a prediction type this build does not know.
+    case unknownPredictionType(String)
     /// A layer's mask blob does not hold `width * height` bytes.
     case maskSizeMismatch(layer: String, expected: Int, actual: Int)
     /// The real-image project's source PNG does not have the project's size.
@@ -21,7 +23,9 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
         case .cancelled:
             "the render was cancelled; finished work stays cached"
         case .modelNotFound(let location):
-            "the project's model '\(location)' is not a model folder on this machine"
+            "the project's model '\(location)' is not on this machine (no such path, nor a model in the Hugging Face cache)"
+        case .unknownPredictionType(let name):
+            "the project records prediction type '\(name)', which this build does not know"
         case .maskSizeMismatch(let layer, let expected, let actual):
             "layer '\(layer)': the mask holds \(actual) bytes, expected \(expected) (one byte per image pixel)"
         case .sourceImageSizeMismatch(let width, let height, let expectedWidth, let expectedHeight):

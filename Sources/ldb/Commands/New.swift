@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LDBDiffusion
 import LDBDocument
 import LDBImage
 
@@ -17,8 +18,15 @@ struct New: ParsableCommand {
     @Argument(help: ArgumentHelp("The project file to create.", valueName: "project.ldbproj"))
     var path: String
 
-    @Option(help: ArgumentHelp("A Stable Diffusion model folder (diffusers layout) or file.", valueName: "model"))
+    @Option(help: ArgumentHelp(
+        "A diffusers model folder, a single-file .safetensors checkpoint, or a Hugging Face id in the local cache.",
+        valueName: "model"))
     var model: String
+
+    @Option(help: ArgumentHelp(
+        "What the UNet predicts, for a single-file checkpoint that does not say: epsilon or v_prediction.",
+        valueName: "type"))
+    var prediction: PredictionTypeArgument?
 
     @Option(help: ArgumentHelp("A PNG to edit. Its size must be a multiple of 8.", valueName: "source.png"))
     var image: String?
@@ -55,12 +63,19 @@ struct New: ParsableCommand {
     }
 
     func run() throws {
-        let modelURL = URL(fileURLWithPath: model)
-        guard FileManager.default.fileExists(atPath: modelURL.path) else {
-            throw CommandError.modelNotFound(model)
+        let location: ModelLocation
+        do {
+            location = try ModelLocation.resolve(model)
+        } catch {
+            if case .noSuchPath = error { throw CommandError.modelNotFound(model) }
+            throw error
         }
-        let reference = ModelReference(location: modelURL.standardizedFileURL.path,
-                                       fingerprint: try ModelReference.fingerprint(of: modelURL))
+        // A path is stored absolute; a Hugging Face id (which names no path) as given, so that the project
+        // follows the cache.
+        let isPath = FileManager.default.fileExists(atPath: (model as NSString).expandingTildeInPath)
+        let reference = ModelReference(location: isPath ? location.url.path : model,
+                                       fingerprint: try ModelReference.fingerprint(of: location.url),
+                                       predictionType: prediction?.type.rawValue)
 
         var settings = ProjectSettings(
             width: size?.width ?? 512, height: size?.height ?? 512,

@@ -14,7 +14,7 @@ enum CommandError: Error, CustomStringConvertible {
         case let .missingOption(message):
             message
         case let .modelNotFound(path):
-            "model not found: \(path) (give a diffusers model folder or a .safetensors file)"
+            "model not found: \(path) (give a diffusers model folder, a .safetensors checkpoint, or a Hugging Face id in the local cache)"
         }
     }
 }

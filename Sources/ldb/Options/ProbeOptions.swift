@@ -3,18 +3,50 @@ import Foundation
 import LDBDiffusion
 import LDBTensor
 
-/// `--model DIR [--variant fp16]`: a Stable Diffusion model folder in diffusers layout.
-struct ModelFolderOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("A model folder in diffusers layout.", valueName: "dir"))
+/// `--model M [--revision R] [--variant fp16] [--prediction TYPE]`: a Stable Diffusion model.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "A diffusers model folder, a single-file .safetensors checkpoint, or a Hugging Face id in the local cache.",
+        valueName: "model"))
     var model: String
+
+    @Option(help: ArgumentHelp("With a Hugging Face id: the branch, tag or commit (default: main).",
+                               valueName: "revision"))
+    var revision: String?
 
     @Option(help: ArgumentHelp("Load this weights variant, such as fp16 (default: float32 when present).",
                                valueName: "variant"))
     var variant: String?
 
-    func folder() throws -> ModelFolder {
-        try ModelFolder(url: URL(fileURLWithPath: model))
+    @Option(help: ArgumentHelp(
+        "What the UNet predicts, for a single-file checkpoint that does not say: epsilon or v_prediction.",
+        valueName: "type"))
+    var prediction: PredictionTypeArgument?
+
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "For a single-file checkpoint: a diffusers folder whose configs and tokenizer describe it.", valueName: "dir"))
+    var configurationFolder: String?
+
+    func location() throws -> ModelLocation {
+        try ModelLocation.resolve(model, revision: revision)
     }
+
+    func open() throws -> StableDiffusionModel {
+        try StableDiffusionModel(location: location(), prediction: prediction?.type,
+                                 configurationFolder: configurationFolder.map { URL(fileURLWithPath: $0) })
+    }
+}
+
+/// A prediction type as diffusers' configs spell it.
+struct PredictionTypeArgument: ExpressibleByArgument {
+    var type: SchedulerConfig.PredictionType
+
+    init?(argument: String) {
+        guard let type = SchedulerConfig.PredictionType(rawValue: argument) else { return nil }
+        self.type = type
+    }
+
+    static var allValueStrings: [String] { SchedulerConfig.PredictionType.allCases.map(\.rawValue) }
 }
 
 /// `-i IN.safetensors`: a probe's input tensors.

@@ -26,13 +26,16 @@ func ldb(_ arguments: String..., in directory: URL? = nil) throws -> LDBResult {
     try ldb(arguments, in: directory)
 }
 
-/// Runs `ldb` with `arguments` and waits for it.
+/// Runs `ldb` with `arguments`, and `environment` added to this process's, and waits for it.
 @discardableResult
-func ldb(_ arguments: [String], in directory: URL? = nil) throws -> LDBResult {
+func ldb(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> LDBResult {
     let process = Process()
     process.executableURL = ldbExecutable
     process.arguments = arguments
     if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     let output = Pipe(), errors = Pipe()
     process.standardOutput = output
     process.standardError = errors

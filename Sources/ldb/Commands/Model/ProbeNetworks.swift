@@ -13,16 +13,13 @@ extension ModelCommand.Probe {
                 writes out [B,4,h,w].
                 """)
 
-        @OptionGroup var model: ModelFolderOptions
+        @OptionGroup var model: ModelOptions
         @OptionGroup var input: ProbeInput
         @OptionGroup var output: ProbeOutput
         @OptionGroup var repetitions: RepeatOption
 
         func run() throws {
-            let folder = try model.folder()
-            let unet = try UNet2DConditionModel(
-                configuration: UNetConfiguration(contentsOf: folder.unetConfigURL),
-                weights: folder.weights(component: "unet", variant: model.variant))
+            let unet = try model.open().unet(variant: model.variant)
             let file = try input.file()
             let sample = try file.tensor("sample")
             let states = try file.tensor("encoder_hidden_states")
@@ -44,12 +41,12 @@ extension ModelCommand.Probe {
             abstract: "Encode an image with the VAE.",
             discussion: "Reads image [1,3,H,W] in [-1,1]; writes the latent distribution's mean and logvar.")
 
-        @OptionGroup var model: ModelFolderOptions
+        @OptionGroup var model: ModelOptions
         @OptionGroup var input: ProbeInput
         @OptionGroup var output: ProbeOutput
 
         func run() throws {
-            let vae = try model.folder().autoencoder(variant: model.variant)
+            let vae = try model.open().autoencoder(variant: model.variant)
             let (mean, logVariance) = try vae.encode(try input.file().tensor("image"))
             try output.write(["mean": mean, "logvar": logVariance])
         }
@@ -62,13 +59,13 @@ extension ModelCommand.Probe {
             abstract: "Decode a latent with the VAE.",
             discussion: "Reads latent [1,4,h,w], already divided by the scaling factor; writes sample [1,3,8h,8w].")
 
-        @OptionGroup var model: ModelFolderOptions
+        @OptionGroup var model: ModelOptions
         @OptionGroup var input: ProbeInput
         @OptionGroup var output: ProbeOutput
         @OptionGroup var repetitions: RepeatOption
 
         func run() throws {
-            let vae = try model.folder().autoencoder(variant: model.variant)
+            let vae = try model.open().autoencoder(variant: model.variant)
             let latent = try input.file().tensor("latent")
             let sample = try repetitions.run("vae-decode") { try vae.decode(latent) }
             try output.write(["sample": sample])

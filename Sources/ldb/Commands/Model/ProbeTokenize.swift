@@ -7,12 +7,12 @@ extension ModelCommand.Probe {
     struct Tokenize: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print a prompt's token ids (padded to 77).")
 
-        @OptionGroup var model: ModelFolderOptions
+        @OptionGroup var model: ModelOptions
         @Option(help: "The prompt to tokenize.") var prompt: String
         @OptionGroup var output: JSONFlag
 
         func run() throws {
-            let ids = try CLIPTokenizer(folder: model.folder().tokenizerURL).encode(prompt)
+            let ids = try model.open().tokenizer().encode(prompt)
             if output.json {
                 try printJSON(["input_ids": ids])
             } else {
@@ -26,14 +26,14 @@ extension ModelCommand.Probe {
         static let configuration = CommandConfiguration(
             commandName: "text-encoder", abstract: "Encode a prompt; writes input_ids and last_hidden_state.")
 
-        @OptionGroup var model: ModelFolderOptions
+        @OptionGroup var model: ModelOptions
         @Option(help: "The prompt to encode.") var prompt: String
         @OptionGroup var output: ProbeOutput
 
         func run() throws {
-            let folder = try model.folder()
-            let ids = try CLIPTokenizer(folder: folder.tokenizerURL).encode(prompt)
-            let hidden = try folder.textEncoder(variant: model.variant).encode([ids])
+            let source = try model.open()
+            let ids = try source.tokenizer().encode(prompt)
+            let hidden = try source.textEncoder(variant: model.variant).encode([ids])
             try output.write(["last_hidden_state": hidden],
                              integers: ["input_ids": .init(shape: [1, ids.count], values: ids.map(Int64.init))])
         }
