@@ -116,3 +116,28 @@ struct RenderCommandTests {
         #expect(!FileManager.default.fileExists(atPath: scratch.path("x.png")))
     }
 }
+
+/// Few-step models such as SD-Turbo: `trailing` timesteps and no classifier-free guidance, end to end.
+@Suite("ldb render with a few-step model")
+struct FewStepRenderTests {
+    @Test func trailingSpacingAndGuidanceZeroRunOneUNetSamplePerStep() throws {
+        let scratch = try Scratch()
+        // The tiny model with SD-Turbo's scheduler settings.
+        let model = scratch.folder.appendingPathComponent("tiny-turbo")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: ProbeCommandTests.model("tiny-sd1")), to: model)
+        let config = model.appendingPathComponent("scheduler/scheduler_config.json")
+        var settings = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: config)) as? [String: Any])
+        settings["timestep_spacing"] = "trailing"
+        try JSONSerialization.data(withJSONObject: settings).write(to: config)
+
+        let project = scratch.path("turbo.ldbproj")
+        try ldbOK("new", project, "--model", model.path, "--prompt", "a cat", "--seed", "9", "--size", "64x64",
+                  "--steps", "4", "--blend-steps", "1", "--guidance", "0")
+        try ldbOK("layer", "add", project, "--prompt", "a hat", "--box", "8,8,32,32", "--regen-steps", "3",
+                  "--guidance", "1", "--seed", "3")
+        let result = try ldb("render", project, "-o", scratch.path("turbo.png"), "--stats")
+        try #require(result.succeeded, "\(result.stderr)")
+        // base 4 + layer (3 - 1) + finish 1, each one UNet sample: no guidance batch anywhere.
+        #expect(result.stdout.contains("UNet evaluations: 7 calls (7 samples)"), "\(result.stdout)")
+    }
+}

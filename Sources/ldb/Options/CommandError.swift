@@ -2,7 +2,6 @@
 enum CommandError: Error, CustomStringConvertible {
     case maskSizeMismatch(path: String, mask: (Int, Int), image: (Int, Int))
     case sizeNotMultipleOf8(width: Int, height: Int)
-    case missingOption(String)
     case modelNotFound(String)
 
     var description: String {
@@ -11,8 +10,6 @@ enum CommandError: Error, CustomStringConvertible {
             "mask \(path) is \(mask.0)x\(mask.1) but the image is \(image.0)x\(image.1)"
         case let .sizeNotMultipleOf8(width, height):
             "image size \(width)x\(height) is not a multiple of 8 in both directions"
-        case let .missingOption(message):
-            message
         case let .modelNotFound(path):
             "model not found: \(path) (give a diffusers model folder, a .safetensors checkpoint, or a Hugging Face id in the local cache)"
         }
