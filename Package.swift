@@ -11,11 +11,13 @@ let package = Package(
         .library(name: "LDBTensor", targets: ["LDBTensor"]),
         .library(name: "LDBDiffusion", targets: ["LDBDiffusion"]),
         .library(name: "LDBEngine", targets: ["LDBEngine"]),
+        .library(name: "LDBHub", targets: ["LDBHub"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System C libraries, each behind a small shim.
@@ -46,10 +48,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "LDBHub",
+            dependencies: ["LDBDiffusion", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "ldb",
             dependencies: [
-                "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine",
+                "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine", "LDBHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +65,16 @@ let package = Package(
         .testTarget(name: "LDBDocumentTests", dependencies: ["LDBDocument"]),
         .testTarget(name: "LDBEngineTests", dependencies: ["LDBEngine", "LDBDocument", "LDBDiffusion", "LDBImage", "LDBTensor"]),
         .testTarget(name: "LDBDiffusionTests", dependencies: ["LDBDiffusion", "LDBImage"]),
+        .testTarget(
+            name: "LDBHubTests",
+            dependencies: [
+                "LDBHub", "LDBDiffusion",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "LDBCommandLineTests",
             dependencies: [

@@ -5,7 +5,7 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Work with Stable Diffusion models.",
-        subcommands: [List.self, Inspect.self, Probe.self]
+        subcommands: [List.self, Inspect.self, Pull.self, Probe.self]
     )
 }
 
