@@ -82,6 +82,10 @@ def same_token_ids(output: Path, reference: Path) -> bool:
     return torch.equal(load_file(output)["input_ids"].long(), load_file(reference)["input_ids"].long())
 
 
+def seconds(value: float) -> str:
+    return f"{value:.3g} s"
+
+
 def label(implementation: str) -> str:
     if implementation == "torch":
         return "PyTorch"
@@ -108,9 +112,9 @@ def main() -> None:
         runs = {name: Runs(logs, component, name) for name in ["torch"] + ours}
         whole_process = component == "text-encoder"
         speed = {name: min(run.process) if whole_process else min(run.warm) for name, run in runs.items()}
-        row = [title, f"{speed['torch']:.2f} s"]
+        row = [title, seconds(speed["torch"])]
         for name in ours:
-            row += [f"{speed[name]:.2f} s", f"{speed[name] / speed['torch']:.2f}"]
+            row += [seconds(speed[name]), f"{speed[name] / speed['torch']:.2f}"]
         row += [f"{runs[name].peak_kilobytes / 1024**2:.2f} GiB" for name in ["torch"] + ours]
         reference = work / "out" / f"{component}-torch.safetensors"
         for name in ours:
@@ -123,12 +127,13 @@ def main() -> None:
             row.append(f"{error:.1e}")
         lines.append("| " + " | ".join(row) + " |")
         if whole_process:
-            notes.append(f"PyTorch's text encoder alone (fastest warm evaluation in process): "
-                         f"{min(runs['torch'].warm):.3f} s.")
-        counts = ", ".join(f"{label(name)} {len(run.warm)}" for name, run in runs.items())
-        firsts = ", ".join(f"{label(name)} {min(run.first):.2f} s" for name, run in runs.items() if run.first)
-        notes.append(f"{title}: warm evaluations {counts}"
-                     + (f"; fastest first (cold) evaluation {firsts}." if firsts else "."))
+            counts = ", ".join(f"{label(name)} {len(run.process)}" for name, run in runs.items())
+            notes.append(f"{title}: processes {counts}; PyTorch's evaluation alone (fastest warm one in "
+                         f"its process) takes {seconds(min(runs['torch'].warm))}.")
+        else:
+            counts = ", ".join(f"{label(name)} {len(run.warm)}" for name, run in runs.items())
+            firsts = ", ".join(f"{label(name)} {seconds(min(run.first))}" for name, run in runs.items())
+            notes.append(f"{title}: warm evaluations {counts}; fastest first (cold) evaluation {firsts}.")
 
     report = "\n".join(lines + [""] + [f"- {note}" for note in notes] + [""])
     print(report)

@@ -5,11 +5,12 @@
 #                              [--threads N] [--coretype NAME|none]
 #
 # --model    SD 1.5-shaped model folder; made with random weights by Fixtures/scripts/models.py when missing
-#            (4.1 GB, never committed). Default /tmp/sd15-random.
+#            (4.0 GB, never committed). Default /tmp/sd15-random.
 # --runs     rounds of alternated runs (default 2). Each round runs, per component, ldb, ldb with
 #            OPENBLAS_CORETYPE=NAME, and PyTorch, one process each, in an order that flips every round.
-# --repeat   evaluations per process for the UNet and the VAE decoder (default 3); only the ones after
-#            the first ("warm") are compared.
+# --repeat   evaluations per process for the UNet and the VAE decoder (default 2: a run with
+#            --runs 2 then takes 25 to 35 minutes on 2 shared cores); only evaluations after the first
+#            ("warm") are compared.
 # --work     where inputs, outputs and logs go (default /tmp/ldb-netbench).
 # --ldb      the release binary (default .build-release/release/ldb; build it with
 #            swift build -c release --product ldb --scratch-path .build-release).
@@ -26,7 +27,7 @@ here="$root/Benchmarks/networks"
 python=${PYTHON:-/work/venv/bin/python}
 model=/tmp/sd15-random
 runs=2
-repeat=3
+repeat=2
 work=/tmp/ldb-netbench
 ldb="$root/.build-release/release/ldb"
 threads=2
@@ -42,7 +43,7 @@ while [[ $# -gt 0 ]]; do
         --ldb) ldb=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --coretype) coretype=$2; shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
