@@ -15,5 +15,16 @@ let package = Package(
             dependencies: [.product(name: "LDBDocument", package: "ldb")],
             path: "Sources/DocumentBenchmark"
         ),
+        .executableTarget(
+            name: "engine-benchmark",
+            dependencies: [
+                .product(name: "LDBEngine", package: "ldb"),
+                .product(name: "LDBDocument", package: "ldb"),
+                .product(name: "LDBDiffusion", package: "ldb"),
+                .product(name: "LDBImage", package: "ldb"),
+                .product(name: "LDBTensor", package: "ldb"),
+            ],
+            path: "Sources/EngineBenchmark"
+        ),
     ]
 )
