@@ -123,8 +123,12 @@ def writers():
               metadata=metadata)
 
 
-if __name__ == "__main__":
+def main():
     os.makedirs(OUT, exist_ok=True)
     dtypes()
     half_conversions()
     writers()
+
+
+if __name__ == "__main__":
+    main()
