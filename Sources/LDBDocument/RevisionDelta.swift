@@ -43,13 +43,31 @@ struct RevisionDelta: Codable, Equatable, Sendable {
         }
     }
 
+    /// Marks a zlib-compressed record: the byte, the JSON's length as a little-endian UInt32, the payload.
+    /// A plain record is the JSON itself and starts with "{".
+    private static let compressedMarker: UInt8 = 0x01
+
+    /// The stored record: the JSON, compressed when that is smaller (a layer's before and after rows repeat
+    /// most of their text, so long prompts compress well).
     func encoded() throws -> Data {
-        try JSONEncoder().encode(self)
+        let json = try JSONEncoder().encode(self)
+        let (compression, payload) = BlobCodec.encode(json)
+        guard compression == .zlib, payload.count + 5 < json.count, json.count <= Int(UInt32.max) else { return json }
+        var record = Data([Self.compressedMarker])
+        withUnsafeBytes(of: UInt32(json.count).littleEndian) { record.append(contentsOf: $0) }
+        return record + payload
     }
 
     static func decode(_ data: Data, revision: Int64, path: String) throws -> RevisionDelta {
+        var json = data
+        if data.first == compressedMarker {
+            let size = data.dropFirst().prefix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+            guard data.count > 5, let inflated = BlobCodec.decode(data.dropFirst(5), compression: .zlib, size: size)
+            else { throw DocumentError.corrupt(path, "revision \(revision) has a damaged change record") }
+            json = inflated
+        }
         do {
-            return try JSONDecoder().decode(RevisionDelta.self, from: data)
+            return try JSONDecoder().decode(RevisionDelta.self, from: json)
         } catch {
             throw DocumentError.corrupt(path, "revision \(revision) has an unreadable change record: \(error)")
         }
