@@ -37,16 +37,20 @@ struct CommandFailed: Error, CustomStringConvertible {
     var description: String { "benchmark command failed: \(command)" }
 }
 
-/// Runs `tool` with `arguments`, throwing when it fails (a failing command would time nothing real).
+/// Runs `tool` with `arguments` and waits for it with `waitpid`, throwing when it fails (a failing command would
+/// time nothing real). Foundation's `Process.waitUntilExit` polls a run loop and rounds times up to ~50 ms.
 func run(_ tool: String, _ arguments: [String]) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: tool)
-    process.arguments = arguments
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
+    var pid: pid_t = 0
+    var fileActions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&fileActions)
+    defer { posix_spawn_file_actions_destroy(&fileActions) }
+    posix_spawn_file_actions_addopen(&fileActions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&fileActions, 2, "/dev/null", O_WRONLY, 0)
+    var argv: [UnsafeMutablePointer<CChar>?] = ([tool] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var status: Int32 = 0
+    guard posix_spawn(&pid, tool, &fileActions, nil, &argv, environ) == 0, waitpid(pid, &status, 0) == pid,
+          status == 0 else {
         throw CommandFailed(command: ([tool] + arguments).joined(separator: " "))
     }
 }
