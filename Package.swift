@@ -25,7 +25,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "LDBTensor", dependencies: ["COpenBLAS"]),
+        .target(
+            name: "LDBTensor",
+            dependencies: ["COpenBLAS"],
+            // The numeric kernels (SIMD exp, norms, im2col) are 10-50x slower unoptimised, which would make debug
+            // builds, the tests and the demo crawl; this module is optimised in every configuration.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .target(name: "LDBImage", dependencies: ["CPNG", "CZlib"]),
         .target(
             name: "LDBDocument",

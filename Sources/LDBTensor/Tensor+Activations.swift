@@ -4,7 +4,21 @@ import Foundation
 extension Tensor {
     /// SiLU (swish): `x · sigmoid(x)`, as `torch.nn.functional.silu`.
     public func silu() -> Tensor {
-        map { $0 / (1 + expf(-$0)) }
+        typealias Lanes = VectorExponential
+        var result = [Float](repeating: 0, count: count)
+        scalars.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { destination in
+                guard let source = source.baseAddress, let destination = destination.baseAddress else { return }
+                Parallel.forEachChunk(of: count, minimumChunk: Self.elementwiseGrain) { range in
+                    for start in stride(from: range.lowerBound, to: range.upperBound, by: Lanes.width) {
+                        let lanes = min(Lanes.width, range.upperBound - start)
+                        let x = Lanes.load(source + start, count: lanes, padding: 0)
+                        Lanes.store(x / (1 + Lanes.exp(-x)), to: destination + start, count: lanes)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: shape, scalars: result)
     }
 
     /// GELU in its exact form, `x/2 · (1 + erf(x/√2))`, as `torch.nn.functional.gelu` with its default
