@@ -63,9 +63,14 @@ public struct SafeTensorsFile: Sendable {
     }
 
     /// A tensor converted to float32: every stored dtype converts except the 8-bit floats.
+    ///
+    /// The file's pages that held it are then released from resident memory (see `SafeTensorsMappedFile.evict`),
+    /// so loading a model holds each weight once.
     public func tensor(_ name: String) throws -> Tensor {
         let info = try info(name)
-        return Tensor(shape: info.shape, scalars: try floats(info))
+        let tensor = Tensor(shape: info.shape, scalars: try floats(info))
+        mapping.evict((dataStart + info.byteRange.lowerBound)..<(dataStart + info.byteRange.upperBound))
+        return tensor
     }
 
     /// A tensor converted to float32, after checking that its shape is `expected`.

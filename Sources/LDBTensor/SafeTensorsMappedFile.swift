@@ -37,6 +37,17 @@ final class SafeTensorsMappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// Lets the pages wholly inside `range` leave this process's resident memory; they are read from the file
+    /// again if touched. A tensor's bytes are copied out once while a model loads, so keeping them resident
+    /// would hold every weight twice: once converted, once mapped.
+    func evict(_ range: Range<Int>) {
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + pageSize - 1) / pageSize * pageSize
+        let end = range.upperBound / pageSize * pageSize
+        guard end > start, let base = bytes.baseAddress else { return }
+        madvise(UnsafeMutableRawPointer(mutating: base + start), end - start, MADV_DONTNEED)
+    }
+
     deinit {
         if let address = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: address), bytes.count)
