@@ -25,9 +25,16 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
+        // LDBTensor's element-wise kernels in C, compiled for each vector width and chosen at load time.
+        .target(
+            name: "CTensorKernels",
+            // Optimised in every configuration, for the reason given for LDBTensor below.
+            cSettings: [.unsafeFlags(["-O3"])]
+        ),
+
         .target(
             name: "LDBTensor",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CTensorKernels"],
             // The numeric kernels (SIMD exp, norms, im2col) are 10-50x slower unoptimised, which would make debug
             // builds, the tests and the demo crawl; this module is optimised in every configuration.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -66,6 +73,7 @@ let package = Package(
             ]
         ),
 
+        .testTarget(name: "CTensorKernelsTests", dependencies: ["CTensorKernels"]),
         .testTarget(name: "LDBTensorTests", dependencies: ["LDBTensor"]),
         .testTarget(name: "LDBImageTests", dependencies: ["LDBImage"]),
         .testTarget(name: "LDBDocumentTests", dependencies: ["LDBDocument"]),

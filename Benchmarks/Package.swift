@@ -16,6 +16,11 @@ let package = Package(
             path: "Sources/DocumentBenchmark"
         ),
         .executableTarget(
+            name: "kernel-benchmark",
+            dependencies: [.product(name: "LDBTensor", package: "ldb")],
+            path: "Sources/KernelBenchmark"
+        ),
+        .executableTarget(
             name: "engine-benchmark",
             dependencies: [
                 .product(name: "LDBEngine", package: "ldb"),

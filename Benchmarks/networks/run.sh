@@ -2,24 +2,26 @@
 # Times ldb's Stable Diffusion 1.5 networks against PyTorch on the CPU, side by side, and checks that they agree.
 #
 #   Benchmarks/networks/run.sh [--model DIR] [--runs R] [--repeat K] [--work DIR] [--ldb PATH]
-#                              [--threads N] [--coretype NAME|none]
+#                              [--before PATH] [--threads N] [--no-memory]
 #
 # --model    SD 1.5-shaped model folder; made with random weights by Fixtures/scripts/models.py when missing
 #            (4.0 GB, never committed). Default /tmp/sd15-random.
-# --runs     rounds of alternated runs (default 2). Each round runs, per component, ldb, ldb with
-#            OPENBLAS_CORETYPE=NAME, and PyTorch, one process each, in an order that flips every round.
-# --repeat   evaluations per process for the UNet and the VAE decoder (default 2: a run with
-#            --runs 2 then takes 25 to 35 minutes on 2 shared cores); only evaluations after the first
-#            ("warm") are compared.
+# --runs     rounds of alternated runs (default 2). Each round runs, per component, ldb, the --before
+#            binary when given, and PyTorch, one process each, in an order that flips every round.
+# --repeat   evaluations per process for the UNet and the VAE decoder (default 3); only evaluations after
+#            the first ("warm") are compared.
 # --work     where inputs, outputs and logs go (default /tmp/ldb-netbench).
 # --ldb      the release binary (default .build-release/release/ldb; build it with
 #            swift build -c release --product ldb --scratch-path .build-release).
+# --before   an earlier ldb binary to time side by side as "ldb (before)" (build one from an older commit).
 # --threads  threads for both: torch.set_num_threads(N) and OMP/MKL_NUM_THREADS for PyTorch,
-#            OPENBLAS_NUM_THREADS for ldb (default 2).
-# --coretype the OpenBLAS kernel to force for the second ldb variant (default SkylakeX; none: skip it).
+#            LDB_NUM_THREADS (and OPENBLAS_NUM_THREADS, for binaries older than ldb's own threading) for ldb
+#            (default 2).
+# --no-memory  skip the peak-memory run of a whole 512x512 generation (memory.sh) that follows.
 #
-# Prints a markdown table (report.py) at the end; every process's stderr and /usr/bin/time -v output stay in
-# WORK/logs. Needs /usr/bin/time (apt-get install time) and /work/venv/bin/python (or PYTHON=...).
+# Prints a markdown table (report.py) at the end, then memory.sh's; every process's stderr and
+# /usr/bin/time -v output stay in WORK/logs. Needs /usr/bin/time (apt-get install time) and
+# /work/venv/bin/python (or PYTHON=...). With --runs 2 and --before, about 30 minutes on 2 cores.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,11 +29,12 @@ here="$root/Benchmarks/networks"
 python=${PYTHON:-/work/venv/bin/python}
 model=/tmp/sd15-random
 runs=2
-repeat=2
+repeat=3
 work=/tmp/ldb-netbench
 ldb="$root/.build-release/release/ldb"
+before=
 threads=2
-coretype=SkylakeX
+memory=yes
 prompt="a photo of a cat"
 
 while [[ $# -gt 0 ]]; do
@@ -41,9 +44,10 @@ while [[ $# -gt 0 ]]; do
         --repeat) repeat=$2; shift 2 ;;
         --work) work=$2; shift 2 ;;
         --ldb) ldb=$2; shift 2 ;;
+        --before) before=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
-        --coretype) coretype=$2; shift 2 ;;
-        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+        --no-memory) memory=no; shift ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -62,7 +66,10 @@ echo "== writing inputs to $work/inputs"
 "$python" "$here/make_inputs.py" --model "$model" --out "$work/inputs" --prompt "$prompt"
 
 implementations=(ldb torch)
-if [[ "$coretype" != none ]]; then implementations=(ldb "ldb-$coretype" torch); fi
+if [[ -n "$before" ]]; then
+    [[ -x "$before" ]] || { echo "run.sh: --before $before is not an executable" >&2; exit 1; }
+    implementations=(ldb ldb-before torch)
+fi
 
 # Each implementation's command for one component: stderr and /usr/bin/time -v go to WORK/logs.
 run_one() {
@@ -84,29 +91,20 @@ run_one() {
                 /usr/bin/time -v -o "$log.time" \
                 "$python" "$here/torch_probe.py" "$probe" --threads "$threads" "${arguments[@]}" \
                 >/dev/null 2>"$log.err" ;;
-        ldb)
-            env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS="$threads" \
-                /usr/bin/time -v -o "$log.time" "$ldb" model probe "$probe" "${arguments[@]}" \
-                >/dev/null 2>"$log.err" ;;
-        ldb-*)
-            env OPENBLAS_CORETYPE="${implementation#ldb-}" OPENBLAS_NUM_THREADS="$threads" \
-                /usr/bin/time -v -o "$log.time" "$ldb" model probe "$probe" "${arguments[@]}" \
+        ldb|ldb-before)
+            local binary=$ldb
+            if [[ "$implementation" == ldb-before ]]; then binary=$before; fi
+            env LDB_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
+                /usr/bin/time -v -o "$log.time" "$binary" model probe "$probe" "${arguments[@]}" \
                 >/dev/null 2>"$log.err" ;;
     esac || { echo "run.sh: $implementation $component failed; see $log.err" >&2; cat "$log.err" >&2; exit 1; }
 }
 
-# The kernel OpenBLAS picks, as the machine runs by default and as forced.
-openblas_core() {
-    env "$@" OPENBLAS_VERBOSE=2 OPENBLAS_NUM_THREADS="$threads" \
-        "$ldb" model probe randn --seed 0 --shape 1 -o "$work/out/randn.safetensors" 2>&1 >/dev/null \
-        | sed -n 's/^Core: *//p' | head -n 1
-}
+# The kernel OpenBLAS picks for ldb (which restarts itself with a better one when OpenBLAS falls back).
 {
     echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
-    echo "openblas default core: $(openblas_core -u OPENBLAS_CORETYPE)"
-    if [[ "$coretype" != none ]]; then
-        echo "openblas forced core: $(openblas_core OPENBLAS_CORETYPE="$coretype")"
-    fi
+    echo "openblas core used by ldb: $(OPENBLAS_VERBOSE=2 "$ldb" model probe randn --seed 0 --shape 1 \
+        -o "$work/out/randn.safetensors" 2>&1 >/dev/null | sed -n 's/^Core: *//p' | tail -n 1)"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$work/logs/machine.txt"
 
@@ -122,4 +120,9 @@ for ((round = 1; round <= runs; round++)); do
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/logs/machine.txt"
 
-"$python" "$here/report.py" --work "$work" --implementations "${implementations[@]}"
+status=0
+"$python" "$here/report.py" --work "$work" --implementations "${implementations[@]}" || status=$?
+if [[ "$memory" == yes ]]; then
+    "$here/memory.sh" --model "$model" --ldb "$ldb" --work "$work/memory" || status=$?
+fi
+exit "$status"

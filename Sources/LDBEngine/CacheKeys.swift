@@ -7,7 +7,7 @@ import LDBDocument
 ///
 /// A key is `ldb-engine-<version>:<kind>:<SHA-256>` of a canonical JSON description (sorted keys, numbers as
 /// Swift's shortest round-trip text) of everything the value depends on. The base key covers the model (its
-/// fingerprint, the weights variant and the scheduler configuration) and the base parameters; a layer key covers
+/// fingerprint, the weights variant and precision, and the scheduler configuration) and the base parameters; a layer key covers
 /// the base key, B and the layer's own parameters; a render key covers the base key, the finish, B and the
 /// ordered layer keys. So a changed model, setting or layer gives new keys, and old entries are never hit.
 struct CacheKeys: Sendable {
@@ -17,8 +17,13 @@ struct CacheKeys: Sendable {
     /// The model's identity: its files, which of their weights are loaded, and how its scheduler steps.
     private let model: ModelDescription
 
-    init(modelFingerprint: String, variant: String?, scheduler: SchedulerConfig) {
+    /// - Parameter weightPrecision: how the networks keep their weights; half precision computes other numbers,
+    ///   so it is part of the model's identity (float32 adds nothing to the description, so its keys are those
+    ///   made before the option existed).
+    init(modelFingerprint: String, variant: String?, weightPrecision: WeightPrecision = .float32,
+         scheduler: SchedulerConfig) {
         model = ModelDescription(fingerprint: modelFingerprint, variant: variant,
+                                 weights: weightPrecision == .float32 ? nil : weightPrecision.rawValue,
                                  scheduler: SchedulerDescription(scheduler))
     }
 
@@ -77,6 +82,8 @@ private func number(_ value: Double) -> String {
 private struct ModelDescription: Encodable, Sendable {
     let fingerprint: String
     let variant: String?
+    /// The weight precision when it is not float32.
+    let weights: String?
     let scheduler: SchedulerDescription
 }
 

@@ -38,9 +38,13 @@ public final class Engine: @unchecked Sendable {
     ///
     /// When the fingerprint differs from the one the project recorded (`modelChanged`), rendering still works,
     /// but no cache entry made with the old files is hit: every key includes the fingerprint.
-    /// - Parameter variant: a weights variant such as `"fp16"`; it is part of every cache key too.
+    /// - Parameters:
+    ///   - variant: a weights variant such as `"fp16"`; it is part of every cache key too.
+    ///   - weightPrecision: how the networks keep their weights in memory (`.float16`: about half the memory,
+    ///     computed in float32). Half precision gives other numbers, so it is part of every cache key too.
     /// - Throws: `EngineError.modelNotFound` when the location names nothing here, or the model's own errors.
-    public static func open(project: Project, variant: String? = nil) throws -> Engine {
+    public static func open(project: Project, variant: String? = nil,
+                            weightPrecision: WeightPrecision = .float32) throws -> Engine {
         let start = DispatchTime.now()
         let reference = try project.model()
         let location: ModelLocation
@@ -56,23 +60,27 @@ public final class Engine: @unchecked Sendable {
             }
             return type
         }
-        let pipeline = try StableDiffusionModel(location: location, prediction: prediction).pipeline(variant: variant)
+        let pipeline = try StableDiffusionModel(location: location, prediction: prediction)
+            .pipeline(variant: variant, precision: weightPrecision)
         return Engine(project: project, pipeline: pipeline, modelFingerprint: fingerprint, variant: variant,
-                      modelLoadSeconds: seconds(since: start))
+                      weightPrecision: weightPrecision, modelLoadSeconds: seconds(since: start))
     }
 
-    /// An engine for `project` with an already loaded `pipeline` whose files have `modelFingerprint`.
-    public convenience init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String) {
+    /// An engine for `project` with an already loaded `pipeline` whose files have `modelFingerprint` and whose
+    /// networks keep their weights at `weightPrecision`.
+    public convenience init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String,
+                            weightPrecision: WeightPrecision = .float32) {
         self.init(project: project, pipeline: pipeline, modelFingerprint: modelFingerprint, variant: nil,
-                  modelLoadSeconds: 0)
+                  weightPrecision: weightPrecision, modelLoadSeconds: 0)
     }
 
     init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String, variant: String?,
-         modelLoadSeconds: Double) {
+         weightPrecision: WeightPrecision, modelLoadSeconds: Double) {
         self.project = project
         self.pipeline = pipeline
         self.modelFingerprint = modelFingerprint
-        self.keys = CacheKeys(modelFingerprint: modelFingerprint, variant: variant, scheduler: pipeline.schedulerConfig)
+        self.keys = CacheKeys(modelFingerprint: modelFingerprint, variant: variant, weightPrecision: weightPrecision,
+                              scheduler: pipeline.schedulerConfig)
         self.pendingModelLoadSeconds = modelLoadSeconds
     }
 

@@ -10,7 +10,7 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     precondition(b.shape[b.rank - 2] == k && (sharedB || Array(b.shape.dropLast(2)) == batchShape),
                  "matmul: \(a.shape) cannot be multiplied by \(b.shape)")
     let batch = batchShape.reduce(1, *)
-    var result = [Float](repeating: 0, count: batch * m * n)
+    var result = Tensor.uninitializedScalars(count: batch * m * n)
     a.scalars.withUnsafeBufferPointer { a in
         b.scalars.withUnsafeBufferPointer { b in
             result.withUnsafeMutableBufferPointer { c in

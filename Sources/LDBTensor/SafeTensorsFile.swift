@@ -20,8 +20,9 @@ public struct SafeTensorsFile: Sendable {
     public let tensorNames: [String]
 
     private let infos: [String: SafeTensorsTensorInfo]
-    private let mapping: SafeTensorsMappedFile
-    private let dataStart: Int
+    let mapping: SafeTensorsMappedFile
+    /// The offset of the data section, after the header.
+    let dataStart: Int
 
     /// Opens and validates the file at `url`.
     /// - Throws: `SafeTensorsError` when the file cannot be read or its header is malformed.

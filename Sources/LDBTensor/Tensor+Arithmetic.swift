@@ -7,7 +7,7 @@ extension Tensor {
     ///
     /// Large tensors are split across cores, so `transform` must be a pure function of its argument.
     public func map(_ transform: (Float) -> Float) -> Tensor {
-        var result = [Float](repeating: 0, count: count)
+        var result = Self.uninitializedScalars(count: count)
         scalars.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { destination in
                 Parallel.forEachChunk(of: source.count, minimumChunk: Self.elementwiseGrain) { range in
@@ -22,7 +22,7 @@ extension Tensor {
     /// `operation` names the caller in the shape-mismatch message.
     private func combined(with other: Tensor, operation: String, _ combine: (Float, Float) -> Float) -> Tensor {
         precondition(shape == other.shape, "\(operation): shapes \(shape) and \(other.shape) differ")
-        var result = [Float](repeating: 0, count: count)
+        var result = Self.uninitializedScalars(count: count)
         scalars.withUnsafeBufferPointer { lhs in
             other.scalars.withUnsafeBufferPointer { rhs in
                 result.withUnsafeMutableBufferPointer { destination in

@@ -1,3 +1,5 @@
+import CTensorKernels
+
 extension Tensor {
     /// Group normalisation of a `[N, C, …]` tensor, as `torch.nn.functional.group_norm`: the channels are
     /// split into `groups` groups, each group of each batch item is normalised to zero mean and unit
@@ -9,7 +11,10 @@ extension Tensor {
     ///   - weight: per-channel scale `[C]` (gamma), or `nil` for none.
     ///   - bias: per-channel shift `[C]` (beta), or `nil` for none.
     ///   - epsilon: added to the variance before the square root.
-    public func groupNorm(groups: Int, weight: Tensor? = nil, bias: Tensor? = nil, epsilon: Float = 1e-5) -> Tensor {
+    ///   - thenSiLU: apply SiLU to the result in the same pass (`silu(group_norm(x))`, the pairing of every
+    ///     ResNet block), which saves writing and reading the tensor once more.
+    public func groupNorm(groups: Int, weight: Tensor? = nil, bias: Tensor? = nil, epsilon: Float = 1e-5,
+                          thenSiLU: Bool = false) -> Tensor {
         precondition(rank >= 2, "groupNorm: input \(shape) has no channel dimension")
         let batch = shape[0], channels = shape[1]
         precondition(groups > 0 && channels % groups == 0,
@@ -25,7 +30,7 @@ extension Tensor {
 
         let gamma = weight?.scalars ?? [Float](repeating: 1, count: channels)
         let beta = bias?.scalars ?? [Float](repeating: 0, count: channels)
-        var result = [Float](repeating: 0, count: count)
+        var result = Self.uninitializedScalars(count: count)
         scalars.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { result in
                 Parallel.forEachChunk(of: batch * groups, minimumChunk: max(1, Self.elementwiseGrain / groupSize)) { groupRange in
@@ -36,11 +41,9 @@ extension Tensor {
                         for channelOffset in 0..<channelsPerGroup {
                             let channel = firstChannel + channelOffset
                             let scale = inverseDeviation * gamma[channel]
-                            let shift = beta[channel] - mean * scale
                             let planeStart = start + channelOffset * plane
-                            for index in planeStart..<(planeStart + plane) {
-                                result[index] = source[index] * scale + shift
-                            }
+                            ldb_normalize(source.baseAddress! + planeStart, result.baseAddress! + planeStart, plane,
+                                          mean, scale, beta[channel], thenSiLU ? 1 : 0)
                         }
                     }
                 }
@@ -50,17 +53,10 @@ extension Tensor {
     }
 
     /// The mean and `1/sqrt(variance + epsilon)` of `count` contiguous values (biased variance, two passes,
-    /// accumulated in double precision so that large groups do not lose digits).
+    /// partial sums added in double precision so that large groups do not lose digits).
     static func moments(_ values: UnsafePointer<Float>, count: Int, epsilon: Float) -> (mean: Float, inverseDeviation: Float) {
-        var sum: Double = 0
-        for index in 0..<count { sum += Double(values[index]) }
-        let mean = sum / Double(count)
-        var squares: Double = 0
-        for index in 0..<count {
-            let deviation = Double(values[index]) - mean
-            squares += deviation * deviation
-        }
-        let variance = squares / Double(count)
-        return (Float(mean), Float(1 / (variance + Double(epsilon)).squareRoot()))
+        var mean: Float = 0, inverseDeviation: Float = 0
+        ldb_moments(values, count, epsilon, &mean, &inverseDeviation)
+        return (mean, inverseDeviation)
     }
 }

@@ -11,7 +11,7 @@ extension Tensor {
         let rows = shape.dropLast().reduce(1, *)
         var resultShape = shape
         resultShape[rank - 1] = outFeatures
-        var result = [Float](repeating: 0, count: rows * outFeatures)
+        var result = Self.uninitializedScalars(count: rows * outFeatures)
         if let bias {
             for row in 0..<rows { result.replaceSubrange(row * outFeatures ..< (row + 1) * outFeatures, with: bias.scalars) }
         }

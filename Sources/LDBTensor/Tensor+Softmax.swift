@@ -1,4 +1,4 @@
-import Foundation
+import CTensorKernels
 
 extension Tensor {
     /// Softmax over the last dimension, numerically stable (the row maximum is subtracted before `exp`),
@@ -22,26 +22,6 @@ extension Tensor {
     /// Replaces `count` contiguous values with their softmax. A row whose values are all `-inf` (every key
     /// masked) becomes zeros rather than NaN.
     static func softmaxInPlace(_ row: UnsafeMutablePointer<Float>, count: Int) {
-        typealias Lanes = VectorExponential
-        var maxima = Lanes.Vector(repeating: -.infinity)
-        for start in stride(from: 0, to: count, by: Lanes.width) {
-            let lanes = min(Lanes.width, count - start)
-            maxima = Lanes.maximum(maxima, Lanes.load(row + start, count: lanes, padding: -.infinity))
-        }
-        let maximum = maxima.max()
-        guard maximum > -Float.infinity else {
-            row.update(repeating: 0, count: count)
-            return
-        }
-        var sums = Lanes.Vector.zero
-        for start in stride(from: 0, to: count, by: Lanes.width) {
-            let lanes = min(Lanes.width, count - start)
-            // Padding lanes hold -inf, whose exponential is 0, so they add nothing to the sum.
-            let values = Lanes.exp(Lanes.load(row + start, count: lanes, padding: -.infinity) - maximum)
-            Lanes.store(values, to: row + start, count: lanes)
-            sums += values
-        }
-        let reciprocal = 1 / sums.sum()
-        for index in 0..<count { row[index] *= reciprocal }
+        ldb_softmax_row(row, count)
     }
 }

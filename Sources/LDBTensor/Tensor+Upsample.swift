@@ -4,7 +4,7 @@ extension Tensor {
     public func upsampledNearest2x() -> Tensor {
         precondition(rank == 4, "upsampledNearest2x: input \(shape) is not [N, C, H, W]")
         let (planes, height, width) = (shape[0] * shape[1], shape[2], shape[3])
-        var result = [Float](repeating: 0, count: count * 4)
+        var result = Self.uninitializedScalars(count: count * 4)
         scalars.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { destination in
                 Parallel.forEachChunk(of: planes * height, minimumChunk: max(1, Self.elementwiseGrain / max(1, 4 * width))) { inputRows in

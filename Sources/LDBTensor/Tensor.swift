@@ -33,4 +33,10 @@ public struct Tensor: Equatable, Sendable {
     public func reshaped(_ newShape: [Int]) -> Tensor {
         Tensor(shape: newShape, scalars: scalars)
     }
+
+    /// `count` floats whose values are unspecified, for a result whose every element the caller writes before
+    /// reading: skips zero-filling buffers that are about to be overwritten (up to hundreds of MB per VAE step).
+    static func uninitializedScalars(count: Int) -> [Float] {
+        [Float](unsafeUninitializedCapacity: count) { _, initializedCount in initializedCount = count }
+    }
 }

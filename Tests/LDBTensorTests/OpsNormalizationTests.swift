@@ -27,4 +27,12 @@ struct OpsNormalizationTests {
                                      bias: Tensor(shape: [2], scalars: [0.5, -1]))
         #expect(output.scalars == [0.5, 0.5, 0.5, 0.5, -1, -1, -1, -1])
     }
+
+    @Test func groupNormThenSiLUEqualsTheTwoSteps() throws {
+        let input = try OpsFixtures.tensor("group_norm.input")
+        let weight = try OpsFixtures.tensor("group_norm.weight"), bias = try OpsFixtures.tensor("group_norm.bias")
+        let groups = 3
+        let fused = input.groupNorm(groups: groups, weight: weight, bias: bias, thenSiLU: true)
+        expectClose(fused, input.groupNorm(groups: groups, weight: weight, bias: bias).silu(), relativeTolerance: 1e-6)
+    }
 }

@@ -48,45 +48,47 @@ public struct StableDiffusionModel: Sendable {
         }
     }
 
-    /// The text encoder, from the weights `variant` (such as "fp16") where the folder has it.
-    public func textEncoder(variant: String? = nil) throws -> CLIPTextEncoder {
+    /// The text encoder, from the weights `variant` (such as "fp16") where the folder has it, kept at `precision`.
+    public func textEncoder(variant: String? = nil, precision: WeightPrecision = .float32) throws -> CLIPTextEncoder {
         switch storage {
-        case .folder(let folder): return try folder.textEncoder(variant: variant)
+        case .folder(let folder): return try folder.textEncoder(variant: variant, precision: precision)
         case .checkpoint(let checkpoint):
             try Self.refuse(variant, for: checkpoint)
-            return try checkpoint.textEncoder()
+            return try checkpoint.textEncoder(precision: precision)
         }
     }
 
-    /// The UNet, from the weights `variant` where the folder has it.
-    public func unet(variant: String? = nil) throws -> UNet2DConditionModel {
+    /// The UNet, from the weights `variant` where the folder has it, kept at `precision`.
+    public func unet(variant: String? = nil, precision: WeightPrecision = .float32) throws -> UNet2DConditionModel {
         switch storage {
-        case .folder(let folder): return try folder.unet(variant: variant)
+        case .folder(let folder): return try folder.unet(variant: variant, precision: precision)
         case .checkpoint(let checkpoint):
             try Self.refuse(variant, for: checkpoint)
-            return try checkpoint.unet()
+            return try checkpoint.unet(precision: precision)
         }
     }
 
-    /// The VAE, from the weights `variant` where the folder has it.
-    public func autoencoder(variant: String? = nil) throws -> AutoencoderKL {
+    /// The VAE, from the weights `variant` where the folder has it, kept at `precision`.
+    public func autoencoder(variant: String? = nil, precision: WeightPrecision = .float32) throws -> AutoencoderKL {
         switch storage {
-        case .folder(let folder): return try folder.autoencoder(variant: variant)
+        case .folder(let folder): return try folder.autoencoder(variant: variant, precision: precision)
         case .checkpoint(let checkpoint):
             try Self.refuse(variant, for: checkpoint)
-            return try checkpoint.autoencoder()
+            return try checkpoint.autoencoder(precision: precision)
         }
     }
 
-    /// Every network together, ready to sample, invert and decode.
-    public func pipeline(variant: String? = nil,
+    /// Every network together, ready to sample, invert and decode, with the weights kept at `precision`.
+    public func pipeline(variant: String? = nil, precision: WeightPrecision = .float32,
                          evaluationCounter: UNetEvaluationCounter = UNetEvaluationCounter()) throws -> StableDiffusionPipeline {
         switch storage {
         case .folder(let folder):
-            return try StableDiffusionPipeline(model: folder, variant: variant, evaluationCounter: evaluationCounter)
+            return try StableDiffusionPipeline(model: folder, variant: variant, precision: precision,
+                                               evaluationCounter: evaluationCounter)
         case .checkpoint(let checkpoint):
             try Self.refuse(variant, for: checkpoint)
-            return try StableDiffusionPipeline(checkpoint: checkpoint, evaluationCounter: evaluationCounter)
+            return try StableDiffusionPipeline(checkpoint: checkpoint, precision: precision,
+                                               evaluationCounter: evaluationCounter)
         }
     }
 

@@ -1,13 +1,14 @@
 import LDBTensor
 
-/// The weight and optional bias of a `torch.nn.Linear` (`[out, in]` and `[out]`).
+/// The weight and optional bias of a `torch.nn.Linear` (`[out, in]` and `[out]`). The weight is kept as the
+/// source hands out matrices (float32, or 16-bit under `WeightsAtPrecision`); the bias always as a float32 tensor.
 struct LinearWeights: Sendable {
-    let weight: Tensor
+    let weight: WeightTensor
     let bias: Tensor?
 
     /// Loads `weight` and, when present, `bias`.
     init(weights: some WeightSource, in inFeatures: Int, out outFeatures: Int) throws {
-        weight = try weights.tensor("weight", shape: [outFeatures, inFeatures])
+        weight = try weights.matrix("weight", shape: [outFeatures, inFeatures])
         bias = weights.contains("bias") ? try weights.tensor("bias", shape: [outFeatures]) : nil
     }
 
@@ -46,14 +47,16 @@ struct GroupNormWeights: Sendable {
         self.epsilon = epsilon
     }
 
-    func callAsFunction(_ input: Tensor) -> Tensor {
-        input.groupNorm(groups: groups, weight: weight, bias: bias, epsilon: epsilon)
+    /// The normalised input, with SiLU applied in the same pass when `thenSiLU`.
+    func callAsFunction(_ input: Tensor, thenSiLU: Bool = false) -> Tensor {
+        input.groupNorm(groups: groups, weight: weight, bias: bias, epsilon: epsilon, thenSiLU: thenSiLU)
     }
 }
 
-/// A `torch.nn.Conv2d` (groups = 1) with its stride and padding.
+/// A `torch.nn.Conv2d` (groups = 1) with its stride and padding; the kernel is kept as `LinearWeights` keeps its
+/// matrix.
 struct Conv2DWeights: Sendable {
-    let weight: Tensor
+    let weight: WeightTensor
     let bias: Tensor?
     let stride: Int
     let padding: Padding2D
@@ -61,7 +64,7 @@ struct Conv2DWeights: Sendable {
     /// Loads a square `kernel`×`kernel` convolution's `weight` and, when present, `bias`.
     init(weights: some WeightSource, in inChannels: Int, out outChannels: Int, kernel: Int,
          stride: Int = 1, padding: Padding2D = 0) throws {
-        weight = try weights.tensor("weight", shape: [outChannels, inChannels, kernel, kernel])
+        weight = try weights.matrix("weight", shape: [outChannels, inChannels, kernel, kernel])
         bias = weights.contains("bias") ? try weights.tensor("bias", shape: [outChannels]) : nil
         self.stride = stride
         self.padding = padding

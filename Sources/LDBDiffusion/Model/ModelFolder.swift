@@ -103,14 +103,15 @@ public struct ModelFolder: Sendable {
         try SafeTensorsWeights(files: weightFiles(component: component, variant: variant))
     }
 
-    /// The CLIP text encoder, with its weights loaded.
-    public func textEncoder(variant: String? = nil) throws -> CLIPTextEncoder {
-        try CLIPTextEncoder(configuration: textEncoderConfiguration, weights: weights(component: "text_encoder", variant: variant))
+    /// The CLIP text encoder, with its weights loaded and kept at `precision`.
+    public func textEncoder(variant: String? = nil, precision: WeightPrecision = .float32) throws -> CLIPTextEncoder {
+        try CLIPTextEncoder(configuration: textEncoderConfiguration,
+                            weights: weights(component: "text_encoder", variant: variant).at(precision))
     }
 
-    /// The VAE, with its weights loaded.
-    public func autoencoder(variant: String? = nil) throws -> AutoencoderKL {
-        try AutoencoderKL(configuration: vaeConfiguration, weights: weights(component: "vae", variant: variant))
+    /// The VAE, with its weights loaded and kept at `precision`.
+    public func autoencoder(variant: String? = nil, precision: WeightPrecision = .float32) throws -> AutoencoderKL {
+        try AutoencoderKL(configuration: vaeConfiguration, weights: weights(component: "vae", variant: variant).at(precision))
     }
 
     /// Checks that `model_index.json` describes a pipeline made of components this package runs.

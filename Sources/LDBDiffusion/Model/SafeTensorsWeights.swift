@@ -54,11 +54,21 @@ public struct SafeTensorsWeights: WeightSource {
     }
 
     public func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        try read(name) { try $0.tensor(name, shape: shape) }
+    }
+
+    /// The weight rounded to binary16 straight from the stored type; an F16 weight keeps its bits.
+    public func halfTensor(_ name: String, shape: [Int]) throws -> HalfTensor {
+        try read(name) { try $0.halfTensor(name, shape: shape) }
+    }
+
+    /// `body` on the file holding `name`, its errors turned into `ModelError`s naming the weight and the file.
+    private func read<Value>(_ name: String, _ body: (SafeTensorsFile) throws -> Value) throws -> Value {
         guard let index = fileIndexByName[name] else {
             throw ModelError.missingWeight(name: name, files: files)
         }
         do {
-            return try openFiles[index].tensor(name, shape: shape)
+            return try body(openFiles[index])
         } catch let error as SafeTensorsError {
             switch error {
             case let .shapeMismatch(_, _, expected, actual):

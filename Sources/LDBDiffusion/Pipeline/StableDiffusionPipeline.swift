@@ -44,14 +44,16 @@ public struct StableDiffusionPipeline: Sendable {
     /// - Parameters:
     ///   - variant: a weight variant such as `"fp16"`. As in diffusers, a component that has no file of that
     ///     variant loads its default weights; at least one component must have it.
+    ///   - precision: how every network keeps its weights in memory (see `WeightPrecision`).
     ///   - evaluationCounter: where to count UNet evaluations; pass a shared counter to total several pipelines.
     /// - Throws: the component's error (`ModelError`, `UNetError`, `SchedulerError`, `TokenizerError`) naming the
     ///   file or field at fault, or `PipelineError` when the variant is nowhere or the components do not fit.
-    public init(model: ModelFolder, variant: String? = nil,
+    public init(model: ModelFolder, variant: String? = nil, precision: WeightPrecision = .float32,
                 evaluationCounter: UNetEvaluationCounter = UNetEvaluationCounter()) throws {
         let componentsWithVariant = try Self.components(withVariant: variant, in: model)
-        func weights(_ component: String) throws -> SafeTensorsWeights {
+        func weights(_ component: String) throws -> WeightsAtPrecision<SafeTensorsWeights> {
             try model.weights(component: component, variant: componentsWithVariant.contains(component) ? variant : nil)
+                .at(precision)
         }
         try self.init(
             tokenizer: CLIPTokenizer(folder: model.tokenizerURL),

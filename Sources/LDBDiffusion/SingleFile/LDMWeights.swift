@@ -48,6 +48,46 @@ public struct LDMWeights: WeightSource {
     }
 
     public func tensor(_ name: String, shape: [Int]) throws -> Tensor {
+        let location = try locate(name, shape: shape)
+        let tensor: Tensor
+        do {
+            tensor = try file.tensor(location.name)
+        } catch {
+            throw SingleFileError.unreadableTensor(file.url, name: location.name, reason: String(describing: error))
+        }
+        switch location.transform {
+        case .none:
+            return tensor
+        case .pointwiseToLinear:
+            return tensor.reshaped(shape)
+        case .slice(let part, _):
+            return tensor.sliced(part * shape[0]..<(part + 1) * shape[0], axis: 0)
+        }
+    }
+
+    /// The weight rounded to binary16 straight from the stored type (an F16 checkpoint keeps its bits), sliced
+    /// or reshaped as `tensor(_:shape:)` does.
+    public func halfTensor(_ name: String, shape: [Int]) throws -> HalfTensor {
+        let location = try locate(name, shape: shape)
+        let tensor: HalfTensor
+        do {
+            tensor = try file.halfTensor(location.name)
+        } catch {
+            throw SingleFileError.unreadableTensor(file.url, name: location.name, reason: String(describing: error))
+        }
+        switch location.transform {
+        case .none:
+            return tensor
+        case .pointwiseToLinear:
+            return tensor.reshaped(shape)
+        case .slice(let part, _):
+            return tensor.sliced(part * shape[0]..<(part + 1) * shape[0])
+        }
+    }
+
+    /// Where the diffusers weight `name` is in the checkpoint, after checking that its stored shape is the one
+    /// that gives `shape`.
+    private func locate(_ name: String, shape: [Int]) throws -> LDMTensorLocation {
         // Only weights (never scalars) are sliced out of fused tensors.
         guard let location = locate(name), !(shape.isEmpty && location.transform != .none) else {
             throw SingleFileError.unmappedWeight(file.url, component: component, diffusersName: name)
@@ -69,19 +109,6 @@ public struct LDMWeights: WeightSource {
         guard info.shape == stored else {
             throw SingleFileError.shapeMismatch(file.url, name: location.name, expected: stored, found: info.shape)
         }
-        let tensor: Tensor
-        do {
-            tensor = try file.tensor(location.name)
-        } catch {
-            throw SingleFileError.unreadableTensor(file.url, name: location.name, reason: String(describing: error))
-        }
-        switch location.transform {
-        case .none:
-            return tensor
-        case .pointwiseToLinear:
-            return tensor.reshaped(shape)
-        case .slice(let part, _):
-            return tensor.sliced(part * shape[0]..<(part + 1) * shape[0], axis: 0)
-        }
+        return location
     }
 }

@@ -145,18 +145,18 @@ public struct SingleFileCheckpoint: Sendable {
         return LDMWeights(component: "text encoder", file: file) { layout.location(of: $0) }
     }
 
-    /// The UNet, with its weights loaded.
-    public func unet() throws -> UNet2DConditionModel {
-        try UNet2DConditionModel(configuration: unetConfiguration, weights: unetWeights)
+    /// The UNet, with its weights loaded and kept at `precision`.
+    public func unet(precision: WeightPrecision = .float32) throws -> UNet2DConditionModel {
+        try UNet2DConditionModel(configuration: unetConfiguration, weights: unetWeights.at(precision))
     }
 
-    /// The VAE, with its weights loaded.
-    public func autoencoder() throws -> AutoencoderKL {
-        try AutoencoderKL(configuration: vaeConfiguration, weights: vaeWeights)
+    /// The VAE, with its weights loaded and kept at `precision`.
+    public func autoencoder(precision: WeightPrecision = .float32) throws -> AutoencoderKL {
+        try AutoencoderKL(configuration: vaeConfiguration, weights: vaeWeights.at(precision))
     }
 
-    /// The text encoder, with its weights loaded.
-    public func textEncoder() throws -> CLIPTextEncoder {
-        try CLIPTextEncoder(configuration: textEncoderConfiguration, weights: textEncoderWeights)
+    /// The text encoder, with its weights loaded and kept at `precision`.
+    public func textEncoder(precision: WeightPrecision = .float32) throws -> CLIPTextEncoder {
+        try CLIPTextEncoder(configuration: textEncoderConfiguration, weights: textEncoderWeights.at(precision))
     }
 }

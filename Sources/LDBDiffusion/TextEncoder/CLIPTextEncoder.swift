@@ -9,7 +9,8 @@ public struct CLIPTextEncoder: Sendable {
     /// The configuration the weights were loaded for.
     public let configuration: TextEncoderConfiguration
 
-    let tokenEmbedding: Tensor
+    /// The largest table of the text encoder (49408 × 768 for SD 1.x), kept as the source hands out matrices.
+    let tokenEmbedding: WeightTensor
     let positionEmbedding: Tensor
     let layers: [CLIPEncoderLayer]
     let finalLayerNorm: LayerNormWeights
@@ -28,7 +29,7 @@ public struct CLIPTextEncoder: Sendable {
     private init(configuration: TextEncoderConfiguration, modelWeights weights: some WeightSource) throws {
         self.configuration = configuration
         let width = configuration.hiddenSize
-        tokenEmbedding = try weights.tensor("embeddings.token_embedding.weight", shape: [configuration.vocabularySize, width])
+        tokenEmbedding = try weights.matrix("embeddings.token_embedding.weight", shape: [configuration.vocabularySize, width])
         positionEmbedding = try weights.tensor("embeddings.position_embedding.weight",
                                                shape: [configuration.maxPositionEmbeddings, width])
         layers = try (0..<configuration.layerCount).map { index in
@@ -46,6 +47,8 @@ public struct CLIPTextEncoder: Sendable {
     ///   embedding, or an id is outside the vocabulary.
     public func encode(_ tokenIDs: [[Int]]) throws(ModelError) -> Tensor {
         try validate(tokenIDs)
+        WeightTensor.beginReusingWideningBuffer()
+        defer { WeightTensor.endReusingWideningBuffer() }
         let length = tokenIDs[0].count, width = configuration.hiddenSize
         let positions = positionEmbedding.sliced(0..<length, axis: 0)
         var embeddings: [Tensor] = []

@@ -65,6 +65,8 @@ public struct UNet2DConditionModel: Sendable {
     /// - Throws: ``UNetError/invalidInput(_:)`` when the shapes do not fit the model or each other.
     public func callAsFunction(sample: Tensor, timesteps: [Float], encoderHiddenStates: Tensor) throws -> Tensor {
         try checkInputs(sample: sample, timesteps: timesteps, encoderHiddenStates: encoderHiddenStates)
+        WeightTensor.beginReusingWideningBuffer()
+        defer { WeightTensor.endReusingWideningBuffer() }
         let batch = sample.shape[0]
         let context = encoderHiddenStates
         let perItemTimesteps = timesteps.count == batch ? timesteps : Array(repeating: timesteps[0], count: batch)
@@ -88,7 +90,7 @@ public struct UNet2DConditionModel: Sendable {
             hidden = block(hidden, skips: blockSkips, activatedTime: activatedTime, context: context,
                            upsampleSize: upsampleSize)
         }
-        return convOut(convNormOut(hidden).silu())
+        return convOut(convNormOut(hidden, thenSiLU: true))
     }
 
     private func checkInputs(sample: Tensor, timesteps: [Float], encoderHiddenStates: Tensor) throws {

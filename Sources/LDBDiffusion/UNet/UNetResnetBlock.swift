@@ -34,9 +34,9 @@ extension UNet2DConditionModel {
         ///     SiLU inside every block; the model applies it once for all of them).
         /// - Returns: `[B, out, H, W]`.
         func callAsFunction(_ input: Tensor, activatedTime: Tensor) -> Tensor {
-            var hidden = conv1(norm1(input).silu())
+            var hidden = conv1(norm1(input, thenSiLU: true))
             hidden = hidden.addingChannelBias(timeProjection(activatedTime))
-            hidden = conv2(norm2(hidden).silu())
+            hidden = conv2(norm2(hidden, thenSiLU: true))
             hidden += shortcut?(input) ?? input
             return outputScaleFactor == 1 ? hidden : hidden / outputScaleFactor
         }

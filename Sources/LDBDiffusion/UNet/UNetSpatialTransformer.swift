@@ -47,7 +47,7 @@ extension LinearWeights {
     /// A 1×1 `nn.Conv2d` from `channels` to `channels` (weight `[C, C, 1, 1]`), kept as the linear layer it is on
     /// a sequence of pixel tokens.
     fileprivate init(pointwiseConvolution weights: some WeightSource, channels: Int) throws {
-        weight = try weights.tensor("weight", shape: [channels, channels, 1, 1]).reshaped([channels, channels])
+        weight = try weights.matrix("weight", shape: [channels, channels, 1, 1]).reshaped([channels, channels])
         bias = try weights.tensor("bias", shape: [channels])
     }
 }

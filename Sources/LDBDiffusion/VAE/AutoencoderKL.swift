@@ -46,6 +46,8 @@ public struct AutoencoderKL: Sendable {
             throw .invalidInput(network: "VAE encoder",
                                 reason: "image size \(image.shape[3])×\(image.shape[2]) is not a positive multiple of \(factor)")
         }
+        WeightTensor.beginReusingWideningBuffer()
+        defer { WeightTensor.endReusingWideningBuffer() }
         var moments = encoder(image)
         if let quantConv { moments = quantConv(moments) }
         let halves = moments.chunked(2, axis: 1)
@@ -62,6 +64,8 @@ public struct AutoencoderKL: Sendable {
             throw .invalidInput(network: "VAE decoder",
                                 reason: "latent \(latent.shape) is not [N, \(configuration.latentChannels), h, w]")
         }
+        WeightTensor.beginReusingWideningBuffer()
+        defer { WeightTensor.endReusingWideningBuffer() }
         return decoder(postQuantConv.map { $0(latent) } ?? latent)
     }
 }

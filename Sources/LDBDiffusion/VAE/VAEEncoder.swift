@@ -56,6 +56,6 @@ struct VAEEncoder: Sendable {
         var hidden = convIn(image)
         for block in downBlocks { hidden = block(hidden) }
         hidden = midBlock(hidden)
-        return convOut(normOut(hidden).silu())
+        return convOut(normOut(hidden, thenSiLU: true))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LDBDiffusion
 import LDBDocument
 import LDBEngine
 import LDBImage
@@ -25,6 +26,8 @@ struct Demo: ParsableCommand {
 
     @Option(help: ArgumentHelp("The photo to edit (its sides must be multiples of 8).", valueName: "png"))
     var image = "Fixtures/reference/tiny-sd2/invert_image.png"
+
+    @OptionGroup var weights: WeightPrecisionOption
 
     func run() throws {
         let folder = URL(fileURLWithPath: directory, isDirectory: true)
@@ -61,7 +64,7 @@ struct Demo: ParsableCommand {
             .command(["info", photo]),
         ]
         for step in steps {
-            try step.run(into: &report)
+            try step.run(into: &report, weightPrecision: weights.precision)
             fflush(nil)  // keep each step's output before anything a later one writes to stderr
         }
         let reportPath = path("report.md")
@@ -89,7 +92,7 @@ private enum DemoStep {
     case command([String])
     case render(String, String, String)
 
-    func run(into report: inout DemoReport) throws {
+    func run(into report: inout DemoReport, weightPrecision: WeightPrecision) throws {
         let start = DispatchTime.now().uptimeNanoseconds
         func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         switch self {
@@ -104,8 +107,9 @@ private enum DemoStep {
                                          cacheHits: 0, seconds: seconds()))
             }
         case .render(let project, let output, let what):
-            print("\n$ ldb render \(shellQuoted(project)) -o \(shellQuoted(output)) --stats   # \(what)")
-            let result = try Render.render(Project.open(at: URL(fileURLWithPath: project)))
+            let option = weightPrecision == .float16 ? " --half-precision-weights" : ""
+            print("\n$ ldb render \(shellQuoted(project)) -o \(shellQuoted(output)) --stats\(option)   # \(what)")
+            let result = try Render.render(Project.open(at: URL(fileURLWithPath: project)), weightPrecision: weightPrecision)
             try result.image.writePNG(to: URL(fileURLWithPath: output))
             print(result.stats.report())
             report.rows.append(.init(step: "render: \(what)", unetCalls: result.stats.unetCalls,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LDBDiffusion
 import LDBDocument
 import LDBEngine
 import LDBTensor
@@ -34,11 +35,13 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("Load this weights variant of the model, such as fp16.", valueName: "variant"))
     var variant: String?
 
+    @OptionGroup var weights: WeightPrecisionOption
+
     func run() throws {
         let interruption = Interruption()
         interruption.start()
         let result = try Self.render(project.open(), keepBackground: keepBackground, variant: variant,
-                                     interruption: interruption)
+                                     weightPrecision: weights.precision, interruption: interruption)
         try result.image.writePNG(to: URL(fileURLWithPath: output))
         if let latentOutput {
             try SafeTensorsWriter.write(["latent": result.latent], to: URL(fileURLWithPath: latentOutput))
@@ -49,8 +52,9 @@ struct Render: ParsableCommand {
 
     /// Renders `document` with progress on stderr; shared with `ldb demo`.
     static func render(_ document: Project, keepBackground: Bool? = nil, variant: String? = nil,
+                       weightPrecision: WeightPrecision = .float32,
                        interruption: Interruption? = nil) throws -> RenderResult {
-        let engine = try Engine.open(project: document, variant: variant)
+        let engine = try Engine.open(project: document, variant: variant, weightPrecision: weightPrecision)
         if engine.modelChanged {
             FileHandle.standardError.write(Data(
                 "warning: the model's files changed since the project recorded them; cached results are not reused\n".utf8))

@@ -14,12 +14,13 @@ extension ModelCommand.Probe {
                 """)
 
         @OptionGroup var model: ModelOptions
+        @OptionGroup var weights: WeightPrecisionOption
         @OptionGroup var input: ProbeInput
         @OptionGroup var output: ProbeOutput
         @OptionGroup var repetitions: RepeatOption
 
         func run() throws {
-            let unet = try model.open().unet(variant: model.variant)
+            let unet = try model.open().unet(variant: model.variant, precision: weights.precision)
             let file = try input.file()
             let sample = try file.tensor("sample")
             let states = try file.tensor("encoder_hidden_states")
@@ -42,11 +43,12 @@ extension ModelCommand.Probe {
             discussion: "Reads image [1,3,H,W] in [-1,1]; writes the latent distribution's mean and logvar.")
 
         @OptionGroup var model: ModelOptions
+        @OptionGroup var weights: WeightPrecisionOption
         @OptionGroup var input: ProbeInput
         @OptionGroup var output: ProbeOutput
 
         func run() throws {
-            let vae = try model.open().autoencoder(variant: model.variant)
+            let vae = try model.open().autoencoder(variant: model.variant, precision: weights.precision)
             let (mean, logVariance) = try vae.encode(try input.file().tensor("image"))
             try output.write(["mean": mean, "logvar": logVariance])
         }
@@ -60,12 +62,13 @@ extension ModelCommand.Probe {
             discussion: "Reads latent [1,4,h,w], already divided by the scaling factor; writes sample [1,3,8h,8w].")
 
         @OptionGroup var model: ModelOptions
+        @OptionGroup var weights: WeightPrecisionOption
         @OptionGroup var input: ProbeInput
         @OptionGroup var output: ProbeOutput
         @OptionGroup var repetitions: RepeatOption
 
         func run() throws {
-            let vae = try model.open().autoencoder(variant: model.variant)
+            let vae = try model.open().autoencoder(variant: model.variant, precision: weights.precision)
             let latent = try input.file().tensor("latent")
             let sample = try repetitions.run("vae-decode") { try vae.decode(latent) }
             try output.write(["sample": sample])

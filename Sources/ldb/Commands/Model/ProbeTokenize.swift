@@ -27,13 +27,14 @@ extension ModelCommand.Probe {
             commandName: "text-encoder", abstract: "Encode a prompt; writes input_ids and last_hidden_state.")
 
         @OptionGroup var model: ModelOptions
+        @OptionGroup var weights: WeightPrecisionOption
         @Option(help: "The prompt to encode.") var prompt: String
         @OptionGroup var output: ProbeOutput
 
         func run() throws {
             let source = try model.open()
             let ids = try source.tokenizer().encode(prompt)
-            let hidden = try source.textEncoder(variant: model.variant).encode([ids])
+            let hidden = try source.textEncoder(variant: model.variant, precision: weights.precision).encode([ids])
             try output.write(["last_hidden_state": hidden],
                              integers: ["input_ids": .init(shape: [1, ids.count], values: ids.map(Int64.init))])
         }

@@ -11,6 +11,7 @@ extension ModelCommand.Probe {
             abstract: "Generate the base trajectory Z0 ... ZN of a prompt (DDIM, classifier-free guidance).")
 
         @OptionGroup var model: ModelOptions
+        @OptionGroup var weights: WeightPrecisionOption
         @Option(help: "The prompt.") var prompt: String
         @Option(name: .customLong("negative"), help: "The negative prompt.") var negativePrompt = ""
         @Option(help: "Denoising steps N.") var steps: Int
@@ -20,7 +21,7 @@ extension ModelCommand.Probe {
         @OptionGroup var output: ProbeOutput
 
         func run() throws {
-            let pipeline = try model.open().pipeline(variant: model.variant)
+            let pipeline = try model.open().pipeline(variant: model.variant, precision: weights.precision)
             let progress = ProgressReporter("sample")
             let trajectory = try pipeline.baseTrajectory(
                 prompt: prompt, negativePrompt: negativePrompt, guidance: guidance, seed: seed, steps: steps,
@@ -38,13 +39,14 @@ extension ModelCommand.Probe {
             discussion: "Reads image [1,3,H,W] in [-1,1].")
 
         @OptionGroup var model: ModelOptions
+        @OptionGroup var weights: WeightPrecisionOption
         @OptionGroup var input: ProbeInput
         @Option(help: "The prompt that conditions the inversion.") var prompt = ""
         @Option(help: "Inversion steps N.") var steps: Int
         @OptionGroup var output: ProbeOutput
 
         func run() throws {
-            let pipeline = try model.open().pipeline(variant: model.variant)
+            let pipeline = try model.open().pipeline(variant: model.variant, precision: weights.precision)
             let progress = ProgressReporter("invert")
             let trajectory = try pipeline.inversionTrajectory(
                 image: try input.file().tensor("image"), prompt: prompt, steps: steps, progress: progress.update)

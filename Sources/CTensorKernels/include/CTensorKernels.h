@@ -1,0 +1,90 @@
+#ifndef C_TENSOR_KERNELS_H
+#define C_TENSOR_KERNELS_H
+
+#include <stddef.h>
+
+// The element-wise hot loops of LDBTensor, in C so that each can be compiled for the vector units the CPU has.
+// On x86-64 every kernel exists for AVX-512, for AVX2 + FMA and for baseline SSE2, and the first call picks
+// the widest set the CPU supports; elsewhere one portable version is built.
+// All counts are element counts; source and destination may be the same buffer.
+
+/// `exp` of each element: Cephes' single-precision method, within 2 ulp of `expf` over the float range
+/// (results below the smallest normal are 0).
+void ldb_exp(const float *source, float *destination, size_t count);
+
+/// Replaces `count` contiguous values with their softmax (the maximum is subtracted before `exp`).
+/// A row whose values are all -inf becomes zeros rather than NaN.
+void ldb_softmax_row(float *row, size_t count);
+
+/// SiLU, `x / (1 + exp(-x))`.
+void ldb_silu(const float *source, float *destination, size_t count);
+
+/// CLIP's quick GELU, `x / (1 + exp(-1.702 x))`.
+void ldb_quick_gelu(const float *source, float *destination, size_t count);
+
+/// Exact GELU, `x/2 (1 + erf(x / sqrt 2))`; `erf` to within 1.5e-7 absolute (Abramowitz and Stegun 7.1.26,
+/// the method of PyTorch's vectorised CPU kernel).
+void ldb_gelu(const float *source, float *destination, size_t count);
+
+/// GEGLU's gating: `hidden[i] * gelu(gate[i])`.
+void ldb_geglu(const float *hidden, const float *gate, float *destination, size_t count);
+
+/// The mean of `count` values and `1 / sqrt(variance + epsilon)` (biased variance, two passes; partial sums
+/// of at most 4096 values are added up in double precision).
+void ldb_moments(const float *values, size_t count, float epsilon, float *mean, float *inverse_deviation);
+
+/// `destination[i] = (source[i] - center) * scale + shift`, followed by SiLU when `silu` is non-zero.
+/// (Subtracting the mean first keeps a constant input exactly at `shift`.)
+void ldb_normalize(const float *source, float *destination, size_t count, float center, float scale, float shift,
+                   int silu);
+
+/// Winograd F(2x2, 3x3) weight transform of output channels [out_begin, out_end) of a [O, I, 3, 3] kernel into
+/// `transformed`, laid out [16][O][I].
+void ldb_winograd_weights(const float *weight, size_t out_channels, size_t in_channels, size_t out_begin,
+                          size_t out_end, float *transformed);
+
+/// Winograd F(2x2, 3x3) input transform (padding 1) of channels [channel_begin, channel_end) of one
+/// [channels, height, width] image, for `tile_rows` rows of 2x2 output tiles from `first_tile_row`, into
+/// `transformed`, laid out [16][channels][tile_rows * ceil(width / 2)]. `scratch` holds 8 * (ceil(width / 2) * 2 + 2)
+/// floats, one per concurrent caller.
+void ldb_winograd_input(const float *image, size_t channels, size_t height, size_t width, size_t channel_begin,
+                        size_t channel_end, size_t first_tile_row, size_t tile_rows, float *transformed, float *scratch);
+
+/// Winograd F(2x2, 3x3) output transform: from the products [16][out_channels][tile_rows * ceil(width / 2)], writes
+/// output channels [out_begin, out_end) of those tile rows of the [out_channels, height, width] output, plus
+/// `bias[channel]` when `bias` is not NULL.
+void ldb_winograd_output(const float *products, size_t out_channels, size_t out_begin, size_t out_end,
+                         size_t first_tile_row, size_t tile_rows, const float *bias, float *output, size_t height,
+                         size_t width);
+
+/// One implementation of every kernel above, for one instruction set.
+struct ldb_kernels {
+    /// "avx512", "avx2" or "baseline".
+    const char *instruction_set;
+    void (*exp)(const float *source, float *destination, size_t count);
+    void (*softmax_row)(float *row, size_t count);
+    void (*silu)(const float *source, float *destination, size_t count);
+    void (*quick_gelu)(const float *source, float *destination, size_t count);
+    void (*gelu)(const float *source, float *destination, size_t count);
+    void (*geglu)(const float *hidden, const float *gate, float *destination, size_t count);
+    void (*moments)(const float *values, size_t count, float epsilon, float *mean, float *inverse_deviation);
+    void (*normalize)(const float *source, float *destination, size_t count, float center, float scale, float shift,
+                      int silu);
+    void (*winograd_weights)(const float *weight, size_t out_channels, size_t in_channels, size_t out_begin,
+                             size_t out_end, float *transformed);
+    void (*winograd_input)(const float *image, size_t channels, size_t height, size_t width, size_t channel_begin,
+                           size_t channel_end, size_t first_tile_row, size_t tile_rows, float *transformed,
+                           float *scratch);
+    void (*winograd_output)(const float *products, size_t out_channels, size_t out_begin, size_t out_end,
+                            size_t first_tile_row, size_t tile_rows, const float *bias, float *output, size_t height,
+                            size_t width);
+};
+
+/// The kernels the functions above call: the widest instruction set this CPU supports.
+const struct ldb_kernels *ldb_kernels_in_use(void);
+
+/// The kernels for `instruction_set` ("avx512", "avx2" or "baseline"), or NULL when this build or this CPU
+/// lacks it; for tests that check every version the machine can run.
+const struct ldb_kernels *ldb_kernels_named(const char *instruction_set);
+
+#endif
