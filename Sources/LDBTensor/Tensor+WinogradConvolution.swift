@@ -30,7 +30,10 @@ extension Tensor {
         let (batch, inChannels, height, width) = (shape[0], shape[1], shape[2], shape[3])
         let outChannels = weight.shape[0]
         let across = (width + 1) / 2, tileRowCount = (height + 1) / 2
-        let bandRows = max(1, min(tileRowCount, Self.winogradBudget / (16 * (inChannels + outChannels) * across)))
+        // Bands of equal height: a short last band would be a narrow, slow matrix product.
+        let widestBand = max(1, min(tileRowCount, Self.winogradBudget / (16 * (inChannels + outChannels) * across)))
+        let bandCount = (tileRowCount + widestBand - 1) / widestBand
+        let bandRows = (tileRowCount + bandCount - 1) / bandCount
         let bandTiles = bandRows * across
         let transformedWeights = UnsafeMutablePointer<Float>.allocate(capacity: 16 * outChannels * inChannels)
         let transformedInput = UnsafeMutablePointer<Float>.allocate(capacity: 16 * inChannels * bandTiles)
