@@ -21,7 +21,7 @@
 #
 # Prints a markdown table (report.py) at the end, then memory.sh's; every process's stderr and
 # /usr/bin/time -v output stay in WORK/logs. Needs /usr/bin/time (apt-get install time) and
-# /work/venv/bin/python (or PYTHON=...). With --runs 2 and --before, about 30 minutes on 2 cores.
+# /work/venv/bin/python (or PYTHON=...). With --runs 2 and --before, about 12 minutes on 2 quiet cores.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)

@@ -6,6 +6,10 @@ import LDBTensor
 // work), so a change to one kernel can be measured without running a whole network.
 //
 //     swift run -c release --package-path Benchmarks kernel-benchmark [--runs R] [--filter TEXT]
+//
+// Unlike `ldb`, this program does not restart itself with a better OpenBLAS kernel when OpenBLAS falls back to a
+// generic one: set OPENBLAS_CORETYPE (SkylakeX on the machine of BENCHMARKS.md) as ldb would. PyTorch's times
+// for the same blocks: Benchmarks/networks/torch_kernels.py.
 
 struct Case {
     let name: String

@@ -48,40 +48,34 @@ public struct LDMWeights: WeightSource {
     }
 
     public func tensor(_ name: String, shape: [Int]) throws -> Tensor {
-        let location = try locate(name, shape: shape)
-        let tensor: Tensor
-        do {
-            tensor = try file.tensor(location.name)
-        } catch {
-            throw SingleFileError.unreadableTensor(file.url, name: location.name, reason: String(describing: error))
-        }
-        switch location.transform {
-        case .none:
-            return tensor
-        case .pointwiseToLinear:
-            return tensor.reshaped(shape)
-        case .slice(let part, _):
-            return tensor.sliced(part * shape[0]..<(part + 1) * shape[0], axis: 0)
-        }
+        try read(name, shape: shape, with: file.tensor) { tensor, part in
+            tensor.sliced(part * shape[0]..<(part + 1) * shape[0], axis: 0)
+        } reshaped: { $0.reshaped(shape) }
     }
 
     /// The weight rounded to binary16 straight from the stored type (an F16 checkpoint keeps its bits), sliced
     /// or reshaped as `tensor(_:shape:)` does.
     public func halfTensor(_ name: String, shape: [Int]) throws -> HalfTensor {
+        try read(name, shape: shape, with: file.halfTensor) { tensor, part in
+            tensor.sliced(part * shape[0]..<(part + 1) * shape[0])
+        } reshaped: { $0.reshaped(shape) }
+    }
+
+    /// Reads the checkpoint tensor behind `name` with `load` and applies its location's transform: part `part` of
+    /// a fused tensor along the first axis (`slice`), or a 1×1 kernel seen as a matrix (`reshaped`).
+    private func read<Stored>(_ name: String, shape: [Int], with load: (String) throws -> Stored,
+                              slice: (Stored, Int) -> Stored, reshaped: (Stored) -> Stored) throws -> Stored {
         let location = try locate(name, shape: shape)
-        let tensor: HalfTensor
+        let stored: Stored
         do {
-            tensor = try file.halfTensor(location.name)
+            stored = try load(location.name)
         } catch {
             throw SingleFileError.unreadableTensor(file.url, name: location.name, reason: String(describing: error))
         }
         switch location.transform {
-        case .none:
-            return tensor
-        case .pointwiseToLinear:
-            return tensor.reshaped(shape)
-        case .slice(let part, _):
-            return tensor.sliced(part * shape[0]..<(part + 1) * shape[0])
+        case .none: return stored
+        case .pointwiseToLinear: return reshaped(stored)
+        case .slice(let part, _): return slice(stored, part)
         }
     }
 
