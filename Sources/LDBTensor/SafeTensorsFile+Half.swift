@@ -34,10 +34,7 @@ extension SafeTensorsFile {
     /// `halfTensor(_:)` after checking that the tensor's shape is `expected`.
     /// - Throws: `SafeTensorsError.shapeMismatch` when the stored shape differs.
     public func halfTensor(_ name: String, shape expected: [Int]) throws -> HalfTensor {
-        let info = try info(name)
-        guard info.shape == expected else {
-            throw SafeTensorsError.shapeMismatch(file: url.path, tensor: name, expected: expected, actual: info.shape)
-        }
+        try checkShape(of: name, is: expected)
         return try halfTensor(name)
     }
 

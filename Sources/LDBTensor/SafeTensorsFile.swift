@@ -77,11 +77,16 @@ public struct SafeTensorsFile: Sendable {
     /// A tensor converted to float32, after checking that its shape is `expected`.
     /// - Throws: `SafeTensorsError.shapeMismatch` when the stored shape differs.
     public func tensor(_ name: String, shape expected: [Int]) throws -> Tensor {
+        try checkShape(of: name, is: expected)
+        return try tensor(name)
+    }
+
+    /// - Throws: `SafeTensorsError.shapeMismatch` when the stored shape of `name` is not `expected`.
+    func checkShape(of name: String, is expected: [Int]) throws {
         let info = try info(name)
         guard info.shape == expected else {
             throw SafeTensorsError.shapeMismatch(file: url.path, tensor: name, expected: expected, actual: info.shape)
         }
-        return try tensor(name)
     }
 
     /// The elements of an integer (or BOOL) tensor, exactly, in row-major order.
