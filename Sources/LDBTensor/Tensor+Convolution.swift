@@ -47,15 +47,15 @@ extension Tensor {
 
         let chosen = algorithm ?? (Self.winogradApplies(geometry) && outPlane >= Self.winogradMinimumPlane ? .winograd : .im2col)
         precondition(chosen == .im2col || Self.winogradApplies(geometry), "conv2d: Winograd needs 3×3, stride 1, padding 1")
+        var result = Self.uninitializedScalars(count: batch * outChannels * outPlane)
         if chosen == .winograd {
-            let result = [Float](unsafeUninitializedCapacity: batch * outChannels * outPlane) { buffer, initialized in
-                winogradConv2d(weight: weight, bias: bias, geometry: geometry, into: buffer.baseAddress!)
-                initialized = buffer.count
+            result.withUnsafeMutableBufferPointer { output in
+                guard let output = output.baseAddress else { return }
+                winogradConv2d(weight: weight, bias: bias, geometry: geometry, into: output)
             }
             return Tensor(shape: [batch, outChannels, geometry.outHeight, geometry.outWidth], scalars: result)
         }
 
-        var result = Self.uninitializedScalars(count: batch * outChannels * outPlane)
         let beta: Float = bias == nil ? 0 : 1
         scalars.withUnsafeBufferPointer { input in
             weight.scalars.withUnsafeBufferPointer { weight in

@@ -11,8 +11,8 @@ enum ConvolutionAlgorithm {
 extension Tensor {
     /// The fewest output positions per image for which `conv2d` picks Winograd over im2col. Below it the weight
     /// transform, which costs the same at any image size, and the narrow products outweigh the saving
-    /// (kernel-benchmark: 1.1–2x faster from 64×64 up; even at 32×32 with 640 channels; 4x slower at 16×16
-    /// with 1280 channels).
+    /// (kernel-benchmark: 1.1–1.6x faster for the VAE's convolutions from 64×64 up, even for the UNet's 320
+    /// channels at 64×64 and 640 at 32×32, 4x slower at 16×16 with 1280 channels).
     static let winogradMinimumPlane = 64 * 64
 
     /// The most floats the transformed inputs and products of one band of tiles may hold (32 MiB).
