@@ -121,7 +121,7 @@ final class WideningScratch: @unchecked Sendable {
         } ?? []
         if buffer.capacity < count {
             buffer = []  // release the old one before allocating the larger one
-            return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+            return Tensor.uninitializedScalars(count: count)
         }
         if buffer.count > count {
             buffer.removeLast(buffer.count - count)
