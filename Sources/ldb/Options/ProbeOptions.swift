@@ -87,11 +87,17 @@ struct ProbeOutput: ParsableArguments {
 
 /// `--repeat K`: evaluate K times on the same input, printing each evaluation's time on stderr.
 struct RepeatOption: ParsableArguments {
-    @Option(name: .customLong("repeat"), help: "Evaluate K times on the same input and print each time on stderr.")
+    /// The most evaluations one run may repeat.
+    static let maximumCount = 1000
+
+    @Option(name: .customLong("repeat"),
+            help: "Evaluate K times (1 to 1000) on the same input and print each time on stderr.")
     var count = 1
 
     func validate() throws {
-        guard count >= 1 else { throw ValidationError("--repeat must be at least 1.") }
+        guard (1...Self.maximumCount).contains(count) else {
+            throw ValidationError("--repeat \(count) must be between 1 and \(Self.maximumCount).")
+        }
     }
 
     /// Runs `body` `count` times, printing `LABEL eval I: S s` after each, and returns the last result.

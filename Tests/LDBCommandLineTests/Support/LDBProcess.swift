@@ -7,7 +7,7 @@ struct LDBResult {
     var stderr: String
     /// Standard output's bytes, for binary output (`-o -`).
     var stdoutData = Data()
-    /// Whether the process ended by a signal (a trap, an abort) rather than by exiting.
+    /// Whether the process ended by a signal (a trap, an abort, or the kill after a timeout) rather than by exiting.
     var crashed = false
 
     var succeeded: Bool { status == 0 && !crashed }
@@ -34,9 +34,11 @@ func ldb(_ arguments: String..., in directory: URL? = nil) throws -> LDBResult {
     try ldb(arguments, in: directory)
 }
 
-/// Runs `ldb` with `arguments`, and `environment` added to this process's, and waits for it.
+/// Runs `ldb` with `arguments`, and `environment` added to this process's, and waits for it; after `timeout`
+/// seconds (when given) the process is killed and the result says `timedOut`.
 @discardableResult
-func ldb(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> LDBResult {
+func ldb(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+         timeout: TimeInterval? = nil) throws -> LDBResult {
     let process = Process()
     process.executableURL = ldbExecutable
     process.arguments = arguments
@@ -49,6 +51,11 @@ func ldb(_ arguments: [String], in directory: URL? = nil, environment: [String: 
     process.standardError = errors
     process.standardInput = FileHandle.nullDevice
     try process.run()
+    let deadline = timeout.map { seconds in
+        let stop = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: stop)
+        return stop
+    }
     // Drain stderr on another thread while reading stdout here, so a chatty child never blocks on a full pipe.
     let errorData = ErrorOutput()
     let drained = DispatchGroup()
@@ -58,6 +65,7 @@ func ldb(_ arguments: [String], in directory: URL? = nil, environment: [String: 
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     drained.wait()
     process.waitUntilExit()
+    deadline?.cancel()
     return LDBResult(status: process.terminationStatus,
                      stdout: String(decoding: outputData, as: UTF8.self),
                      stderr: String(decoding: errorData.value, as: UTF8.self),
