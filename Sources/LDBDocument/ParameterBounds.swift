@@ -17,7 +17,8 @@ public enum ParameterBounds {
     /// Classifier-free guidance, of the base and of each layer. Useful values lie between 1 and 20; above 100
     /// the guided noise prediction is dominated by the guidance term and the picture saturates.
     public static let guidance = 0.0...100.0
-    /// A layer's strength alpha: the multiple of fresh noise added to its starting latent (Zhat = Z + alpha eps m).
+    /// A layer's strength alpha: the multiple of fresh noise added to its starting latent (docs/algorithm.md,
+    /// "One layer").
     /// Above a few the noise swamps the latent; 100 keeps every latent value far inside Float's range.
     public static let strength = 0.0...100.0
     /// A layer's opacity.

@@ -5,7 +5,8 @@ func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// What keep-background does, for the help of `ldb new` and `ldb render` (see LDBEngine's `BackgroundKeeping`).
+/// What keep-background does, for the help of `ldb new` and `ldb render` (docs/algorithm.md, "Composite and
+/// finish", and LDBEngine's `BackgroundKeeping`).
 let keepBackgroundHelp = """
     Keep the base image's pixels away from the visible layers: the render shows through inside the layers' \
     masks grown by 8 pixels and softened by a Gaussian blur of 8 pixels, so pixels up to about 30 pixels \
