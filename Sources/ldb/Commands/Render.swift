@@ -47,7 +47,7 @@ struct Render: ParsableCommand {
         let result = try Self.render(project.open(), keepBackground: keepBackground, variant: variant,
                                      weightPrecision: weights.precision, interruption: interruption)
         try image.write(result.image.pngData())
-        try latent?.write(SafeTensorsWriter.encode(["latent": result.latent], file: latent?.path ?? ""))
+        if let latent { try latent.write(SafeTensorsWriter.encode(["latent": result.latent], file: latent.path)) }
         // With the picture on standard output, the messages go to standard error.
         let say: (String) -> Void = image.isStandardOutput ? { printError($0) } : { print($0) }
         say("rendered \(output) (\(result.image.width)x\(result.image.height))")
