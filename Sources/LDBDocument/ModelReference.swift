@@ -84,7 +84,7 @@ public struct ModelReference: Codable, Equatable, Sendable {
         return name
     }
 
-    private static func regularFiles(under root: URL) throws -> [(relativePath: String, url: URL)] {
+    static func regularFiles(under root: URL) throws -> [(relativePath: String, url: URL)] {
         guard let enumerator = FileManager.default.enumerator(
             at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
         else { throw DocumentError.storage(root.path, "cannot list the model folder") }
@@ -104,7 +104,7 @@ public struct ModelReference: Codable, Equatable, Sendable {
         return files.sorted { $0.relativePath < $1.relativePath }
     }
 
-    private static func fileSize(_ url: URL) throws -> UInt64 {
+    static func fileSize(_ url: URL) throws -> UInt64 {
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
             return (attributes[.size] as? NSNumber)?.uint64Value ?? 0
@@ -113,7 +113,7 @@ public struct ModelReference: Codable, Equatable, Sendable {
         }
     }
 
-    private static func read(_ url: URL) throws -> Data {
+    static func read(_ url: URL) throws -> Data {
         do {
             return try Data(contentsOf: url)
         } catch {
@@ -122,7 +122,7 @@ public struct ModelReference: Codable, Equatable, Sendable {
     }
 
     /// The 8-byte little-endian header length followed by the JSON header.
-    private static func safetensorsHeader(of url: URL, fileSize: UInt64) throws -> Data {
+    static func safetensorsHeader(of url: URL, fileSize: UInt64) throws -> Data {
         let handle: FileHandle
         do {
             handle = try FileHandle(forReadingFrom: url)

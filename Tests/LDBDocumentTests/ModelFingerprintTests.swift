@@ -131,3 +131,33 @@ import Testing
         #expect(path == broken.path)
     }
 }
+
+/// Projects made before fingerprints covered the weights are brought to today's fingerprint once.
+@Suite struct LegacyFingerprintTests {
+    @Test func aLegacyRecordOfTheSameFilesIsUpgradedOnce() throws {
+        let scratch = try Scratch()
+        let cache = ContentHashCache(file: scratch.url("cache.json"))
+        let model = scratch.url("model")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        try Data(#"{"a": 1}"#.utf8).write(to: model.appendingPathComponent("config.json"))
+        try Data([1, 2, 3]).write(to: model.appendingPathComponent("weights.bin"))
+        let legacy = try ModelReference.legacyFingerprint(of: model)
+        let current = try ModelReference.fingerprint(of: model, cache: cache)
+        #expect(legacy != current)
+
+        let project = try Project.create(at: scratch.url(), settings: testSettings(),
+                                         model: ModelReference(location: model.path, fingerprint: legacy), sourceImagePNG: nil)
+        let history = try project.revisions()
+        #expect(try project.upgradeLegacyModelFingerprint(modelAt: model, cache: cache))
+        #expect(try project.model().fingerprint == current)
+        #expect(try project.revisions() == history)
+        #expect(try !project.upgradeLegacyModelFingerprint(modelAt: model, cache: cache))
+
+        // A record that matches neither form (the files changed) is left for the engine to report.
+        let other = try Project.create(at: scratch.url("other.ldbproj"), settings: testSettings(),
+                                       model: ModelReference(location: model.path, fingerprint: legacy), sourceImagePNG: nil)
+        try Data(#"{"a": 2}"#.utf8).write(to: model.appendingPathComponent("config.json"))
+        #expect(try !other.upgradeLegacyModelFingerprint(modelAt: model, cache: cache))
+        #expect(try other.model().fingerprint == legacy)
+    }
+}

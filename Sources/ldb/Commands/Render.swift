@@ -58,6 +58,7 @@ struct Render: ParsableCommand {
     static func render(_ document: Project, keepBackground: Bool? = nil, variant: String? = nil,
                        weightPrecision: WeightPrecision = .float32,
                        interruption: Interruption? = nil) throws -> RenderResult {
+        upgradeLegacyModelFingerprint(of: document)
         let engine = try Engine.open(project: document, variant: variant, weightPrecision: weightPrecision)
         if engine.modelChanged {
             FileHandle.standardError.write(Data(
