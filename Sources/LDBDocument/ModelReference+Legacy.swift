@@ -26,6 +26,13 @@ extension ModelReference {
     }
 }
 
+extension ModelReference {
+    /// Whether `recorded` is the legacy fingerprint of the files at `url` as they are now.
+    public static func matchesLegacyFingerprint(_ recorded: String, of url: URL) -> Bool {
+        (try? legacyFingerprint(of: url)) == recorded
+    }
+}
+
 extension Project {
     /// Re-records the model's fingerprint in today's form when the project recorded it in the legacy form and
     /// the model's files still match that record, so that a project made before fingerprints covered the weights
@@ -38,7 +45,7 @@ extension Project {
         let recorded = try model()
         let current = try ModelReference.fingerprint(of: url, cache: cache)
         guard recorded.fingerprint != current,
-              (try? ModelReference.legacyFingerprint(of: url)) == recorded.fingerprint
+              ModelReference.matchesLegacyFingerprint(recorded.fingerprint, of: url)
         else { return false }
         var upgraded = recorded
         upgraded.fingerprint = current

@@ -7,9 +7,10 @@ public enum ParameterBounds {
     /// The longest image side in pixels. Stable Diffusion models are trained at 512-1024 px; 4096 px leaves room
     /// for wide panoramas while the total is bounded by `maximumPixelCount`.
     public static let maximumSide = 4096
-    /// The most pixels an image may have: 2048 x 2048. The VAE decoder's last blocks hold several tensors of
-    /// 128 channels at full resolution (about 2 GiB each at this size), so larger images need more memory
-    /// than ldb's users have and would fail mid-render instead of at the command that set the size.
+    /// The most pixels an image may have: 2048 x 2048. Stable Diffusion's VAE decoder holds several tensors of
+    /// 128 and 256 channels at full resolution at once (2 and 4 GiB each at this size, over 10 GiB together),
+    /// so larger images need more memory than ldb's users have and would fail mid-render instead of at the
+    /// command that set the size.
     public static let maximumPixelCount = 2048 * 2048
     /// Denoising steps N: at least 2 (one step and at least one blend step), at most a schedule of 1000
     /// training timesteps. The model's own schedule may allow fewer (see LDBEditing's `ModelConstraints`).
