@@ -4,9 +4,6 @@ public struct ProjectState: Equatable, Sendable {
     /// Stack order, bottom first.
     public var layers: [Layer]
 
-    /// Largest number of denoising steps a project may use.
-    public static let maximumSteps = ParameterBounds.steps.upperBound
-
     public init(settings: ProjectSettings, layers: [Layer] = []) {
         self.settings = settings
         self.layers = layers
