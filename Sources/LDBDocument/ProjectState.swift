@@ -65,7 +65,7 @@ extension Layer {
         if let problem = ParameterBounds.layerNameProblem(name) {
             // A name that cannot be printed as it is goes by the layer's id.
             let printable = !name.isEmpty && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
-            throw printable ? fail(problem) : DocumentError.invalidParameter("layer \(id): \(problem)")
+            throw printable ? fail(problem) : DocumentError.invalidParameter("\(id == 0 ? "new layer" : "layer \(id)"): \(problem)")
         }
         guard regenSteps > blendSteps, regenSteps <= steps else {
             throw fail("regen steps \(regenSteps) must be greater than blend steps (\(blendSteps)) "

@@ -8,7 +8,8 @@ public enum EditingError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String {
         switch self {
         case let .notAModel(location, reason):
-            "\(location) is not a model ldb can use: \(reason)"
+            // The model's own errors name the file at fault; the location is said when they do not.
+            reason.contains(location) ? "cannot use the model: \(reason)" : "cannot use the model \(location): \(reason)"
         case let .stepsOutsideSchedule(steps, reason):
             "steps \(steps) cannot be rendered with this model: \(reason)"
         }
