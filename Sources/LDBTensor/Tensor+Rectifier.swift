@@ -2,18 +2,10 @@ import Foundation
 
 /// The non-linearities of the tiny autoencoder (TAESD): ReLU, and the tanh that soft-clamps its latents.
 extension Tensor {
-    /// ReLU, `max(x, 0)`, as `torch.relu` (a NaN stays NaN).
-    public func relu() -> Tensor {
-        var result = self
-        result.applyReLU()
-        return result
-    }
-
-    /// Replaces every element with its ReLU in place (the residual blocks rectify their sum where it lies).
+    /// Replaces every element `x` with its ReLU, `max(x, 0)`, in place, as `torch.relu_` (a NaN stays NaN).
     public mutating func applyReLU() {
         scalars.withUnsafeMutableBufferPointer { values in
             Parallel.forEachChunk(of: values.count, minimumChunk: Self.elementwiseGrain) { range in
-                // `x < 0 ? 0 : x` rather than `Swift.max`, which the compiler does not vectorise; it keeps NaN.
                 for index in range { values[index] = values[index] < 0 ? 0 : values[index] }
             }
         }

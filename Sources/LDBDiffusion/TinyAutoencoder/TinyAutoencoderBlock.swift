@@ -12,7 +12,8 @@ struct TinyAutoencoderBlock: Sendable {
     }
 
     func callAsFunction(_ input: Tensor) -> Tensor {
-        var hidden = convolutions[0](input).relu()
+        var hidden = convolutions[0](input)
+        hidden.applyReLU()
         hidden = convolutions[1](hidden)
         hidden.applyReLU()
         hidden = convolutions[2](hidden)
