@@ -43,6 +43,30 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
+/// `--model M [--revision R] [--subfolder S] [--variant fp16]`: a tiny autoencoder (TAESD, diffusers' AutoencoderTiny).
+struct TinyAutoencoderOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "A folder holding config.json and diffusion_pytorch_model.safetensors (as madebyollin/taesd), a model folder "
+            + "whose model_index.json lists an AutoencoderTiny, or a Hugging Face id in the local cache.",
+        valueName: "model"))
+    var model: String
+
+    @Option(help: ArgumentHelp("With a Hugging Face id: the branch, tag or commit (default: main).",
+                               valueName: "revision"))
+    var revision: String?
+
+    @Option(help: ArgumentHelp("The folder inside the model that holds the tiny autoencoder.", valueName: "name"))
+    var subfolder: String?
+
+    @Option(help: ArgumentHelp("Load this weights variant, such as fp16 (default: float32 when present).",
+                               valueName: "variant"))
+    var variant: String?
+
+    func load(precision: WeightPrecision) throws -> AutoencoderTiny {
+        try AutoencoderTiny.load(model, revision: revision, subfolder: subfolder, variant: variant, precision: precision)
+    }
+}
+
 /// A prediction type as diffusers' configs spell it.
 struct PredictionTypeArgument: ExpressibleByArgument {
     var type: SchedulerConfig.PredictionType
