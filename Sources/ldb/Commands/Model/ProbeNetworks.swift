@@ -95,7 +95,7 @@ extension ModelCommand.Probe {
             let autoencoder = try model.load(precision: weights.precision)
             let latent = try input.file().tensor("latent")
             let sample = try repetitions.run("tiny-decode") { try autoencoder.decode(latent) }
-            try output.write(["sample": sample])
+            try output.write(["sample": sample], inputs: [model.model, input.input])
         }
     }
 
@@ -116,7 +116,7 @@ extension ModelCommand.Probe {
             let autoencoder = try model.load(precision: weights.precision)
             let image = try input.file().tensor("image")
             let latent = try repetitions.run("tiny-encode") { try autoencoder.encode(image) }
-            try output.write(["latent": latent])
+            try output.write(["latent": latent], inputs: [model.model, input.input])
         }
     }
 }
