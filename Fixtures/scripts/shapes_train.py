@@ -145,6 +145,10 @@ def make_scenes(count: int, seed: int) -> tuple[list[world.Scene], torch.Tensor]
 def train_vae(pixels: torch.Tensor, args: argparse.Namespace, log: LossLog) -> AutoencoderKL:
     torch.manual_seed(args.seed + 1)
     vae = AutoencoderKL(**VAE)
+    # Start the posterior narrow (log-variance about -8): with diffusers' initial log-variance of about 0 the
+    # sampled latents are mostly noise, and a few hundred steps are not enough to learn past it.
+    with torch.no_grad():
+        vae.quant_conv.bias[VAE["latent_channels"]:] = -8.0
     optimizer = torch.optim.AdamW(vae.parameters(), lr=args.learning_rate, weight_decay=0.0)
     generator = torch.Generator().manual_seed(args.seed + 2)
     crop = 32
