@@ -19,8 +19,8 @@ written every `--checkpoint-every` UNet steps, so a stopped run still leaves a u
     /work/venv/bin/python Fixtures/scripts/shapes_train.py --out Sources/ldb/Resources/shapes \
         --records Fixtures/shapes-training
 
-Writes `loss.csv` (stage, step, loss, seconds) and `summary.json` into the records folder, and finally samples a fixed set of prompts with diffusers and reports how often the object's
-dominant color is the caption's.
+Writes `loss.csv` (stage, step, loss, seconds) and `summary.json` into the records folder, and finally samples
+a fixed set of prompts with diffusers and reports how often the object's dominant color is the caption's.
 """
 
 import argparse
