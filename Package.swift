@@ -72,7 +72,9 @@ let package = Package(
             dependencies: [
                 "LDBEditing", "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine", "LDBHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // `ldb demo`'s model and picture, found next to the binary from any folder.
+            resources: [.copy("Resources/shapes"), .copy("Resources/shapes-picture.png")]
         ),
 
         .testTarget(name: "CTensorKernelsTests", dependencies: ["CTensorKernels"]),
