@@ -18,7 +18,9 @@ struct Render: ParsableCommand {
 
     @OptionGroup var project: ProjectArgument
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the image.", valueName: "out.png"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
+        "Where to write the PNG; - writes it to standard output. Never a project, an SQLite file or a folder.",
+        valueName: "out.png"))
     var output: String
 
     @Option(name: .customLong("latent-out"),
@@ -29,7 +31,7 @@ struct Render: ParsableCommand {
     var stats = false
 
     @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
-          help: "Keep the base image's pixels outside the layers' masks (default: the project's setting).")
+          help: ArgumentHelp(keepBackgroundHelp + " Default: the project's setting."))
     var keepBackground: Bool?
 
     @Option(help: ArgumentHelp("Load this weights variant of the model, such as fp16.", valueName: "variant"))
@@ -38,22 +40,25 @@ struct Render: ParsableCommand {
     @OptionGroup var weights: WeightPrecisionOption
 
     func run() throws {
+        let image = try OutputFile(output, format: .png, inputs: [project.path], allowsStandardOutput: true)
+        let latent = try latentOutput.map { try OutputFile($0, format: .safetensors, inputs: [project.path]) }
         let interruption = Interruption()
         interruption.start()
         let result = try Self.render(project.open(), keepBackground: keepBackground, variant: variant,
                                      weightPrecision: weights.precision, interruption: interruption)
-        try result.image.writePNG(to: URL(fileURLWithPath: output))
-        if let latentOutput {
-            try SafeTensorsWriter.write(["latent": result.latent], to: URL(fileURLWithPath: latentOutput))
-        }
-        print("rendered \(output) (\(result.image.width)x\(result.image.height))")
-        if stats { print(result.stats.report()) }
+        try image.write(result.image.pngData())
+        if let latent { try latent.write(SafeTensorsWriter.encode(["latent": result.latent], file: latent.path)) }
+        // With the picture on standard output, the messages go to standard error.
+        let say: (String) -> Void = image.isStandardOutput ? { printError($0) } : { print($0) }
+        say("rendered \(output) (\(result.image.width)x\(result.image.height))")
+        if stats { say(result.stats.report()) }
     }
 
     /// Renders `document` with progress on stderr; shared with `ldb demo`.
     static func render(_ document: Project, keepBackground: Bool? = nil, variant: String? = nil,
                        weightPrecision: WeightPrecision = .float32,
                        interruption: Interruption? = nil) throws -> RenderResult {
+        upgradeLegacyModelFingerprint(of: document)
         let engine = try Engine.open(project: document, variant: variant, weightPrecision: weightPrecision)
         if engine.modelChanged {
             FileHandle.standardError.write(Data(

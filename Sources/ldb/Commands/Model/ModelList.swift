@@ -47,7 +47,9 @@ extension ModelCommand {
         static func status(of reference: ModelReference) -> String {
             guard let location = try? ModelLocation.resolve(reference.location) else { return "missing" }
             guard let fingerprint = try? ModelReference.fingerprint(of: location.url) else { return "unreadable" }
-            return fingerprint == reference.fingerprint ? "found" : "changed"
+            if fingerprint == reference.fingerprint { return "found" }
+            // Recorded before fingerprints covered the weights; the next render re-records it.
+            return ModelReference.matchesLegacyFingerprint(reference.fingerprint, of: location.url) ? "found" : "changed"
         }
     }
 }

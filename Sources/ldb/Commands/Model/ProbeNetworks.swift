@@ -31,7 +31,7 @@ extension ModelCommand.Probe {
             let out = try repetitions.run("unet") {
                 try unet(sample: sample, timesteps: timesteps, encoderHiddenStates: states)
             }
-            try output.write(["out": out])
+            try output.write(["out": out], inputs: [try model.name(), input.input])
         }
     }
 
@@ -50,7 +50,7 @@ extension ModelCommand.Probe {
         func run() throws {
             let vae = try model.open().autoencoder(variant: model.variant, precision: weights.precision)
             let (mean, logVariance) = try vae.encode(try input.file().tensor("image"))
-            try output.write(["mean": mean, "logvar": logVariance])
+            try output.write(["mean": mean, "logvar": logVariance], inputs: [try model.name(), input.input])
         }
     }
 
@@ -71,7 +71,7 @@ extension ModelCommand.Probe {
             let vae = try model.open().autoencoder(variant: model.variant, precision: weights.precision)
             let latent = try input.file().tensor("latent")
             let sample = try repetitions.run("vae-decode") { try vae.decode(latent) }
-            try output.write(["sample": sample])
+            try output.write(["sample": sample], inputs: [try model.name(), input.input])
         }
     }
 
@@ -95,7 +95,7 @@ extension ModelCommand.Probe {
             let autoencoder = try model.load(precision: weights.precision)
             let latent = try input.file().tensor("latent")
             let sample = try repetitions.run("tiny-decode") { try autoencoder.decode(latent) }
-            try output.write(["sample": sample])
+            try output.write(["sample": sample], inputs: [model.model, input.input])
         }
     }
 
@@ -116,7 +116,7 @@ extension ModelCommand.Probe {
             let autoencoder = try model.load(precision: weights.precision)
             let image = try input.file().tensor("image")
             let latent = try repetitions.run("tiny-encode") { try autoencoder.encode(image) }
-            try output.write(["latent": latent])
+            try output.write(["latent": latent], inputs: [model.model, input.input])
         }
     }
 }
