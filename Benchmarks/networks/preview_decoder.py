@@ -2,6 +2,7 @@
 SD 1.5 VAE decoder, each by ldb and by PyTorch, on the same 64x64 latent (a 512x512 image), side by side.
 
     python Benchmarks/networks/preview_decoder.py [--ldb PATH] [--runs R] [--repeat K] [--threads N] [--work DIR]
+                                                  [--only taesd|vae]
 
 --ldb      the release binary (default .build-release/release/ldb; build it with
            swift build -c release --product ldb --scratch-path .build-release).
@@ -10,6 +11,7 @@ SD 1.5 VAE decoder, each by ldb and by PyTorch, on the same 64x64 latent (a 512x
 --repeat   decodes per process (default 4); only those after the first ("warm") count.
 --threads  LDB_NUM_THREADS for ldb, torch.set_num_threads / OMP_NUM_THREADS for PyTorch (default 2).
 --work     inputs, outputs and logs (default /tmp/ldb-taesd-bench).
+--only     time one decoder only.
 
 Models, made when missing and never committed: TAESD's real configuration with random weights in
 /tmp/taesd-random (Fixtures/scripts/taesd_fixtures.py --full-size); for the VAE, /tmp/sd15-random when it exists
@@ -108,6 +110,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--work", type=Path, default=Path("/tmp/ldb-taesd-bench"))
     parser.add_argument("--taesd", type=Path, default=Path("/tmp/taesd-random"))
+    parser.add_argument("--only", choices=sorted(DECODERS))
     arguments = parser.parse_args()
     if not arguments.ldb.exists():
         sys.exit(f"no ldb binary at {arguments.ldb} (swift build -c release --product ldb --scratch-path .build-release)")
@@ -119,7 +122,8 @@ def main() -> None:
 
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     times: dict[tuple[str, str], list[list[float]]] = {}
-    order = [(d, i) for d in DECODERS for i in ("ldb", "torch")]
+    decoders = [arguments.only] if arguments.only else list(DECODERS)
+    order = [(d, i) for d in decoders for i in ("ldb", "torch")]
     for round_ in range(1, arguments.runs + 1):
         for decoder, implementation in (order if round_ % 2 else order[::-1]):
             evaluations = run(decoder, implementation, models[decoder], arguments, round_)
@@ -131,12 +135,14 @@ def main() -> None:
 
     print("\n| Decoder | PyTorch | ldb | ldb / PyTorch | Rel. error ldb |")
     print("|---|---|---|---|---|")
-    for decoder, (_, label) in DECODERS.items():
+    for decoder in decoders:
+        label = DECODERS[decoder][1]
         torch_time, ldb_time = warm_median(decoder, "torch"), warm_median(decoder, "ldb")
         print(f"| {label} | {torch_time:.3f} s | {ldb_time:.3f} s | {ldb_time / torch_time:.2f} | "
               f"{relative_error(arguments.work, decoder):.1e} |")
-    print(f"\nTAESD / VAE decoder, ldb: {warm_median('taesd', 'ldb') / warm_median('vae', 'ldb'):.3f}; "
-          f"PyTorch: {warm_median('taesd', 'torch') / warm_median('vae', 'torch'):.3f}")
+    if len(decoders) == 2:
+        print(f"\nTAESD / VAE decoder, ldb: {warm_median('taesd', 'ldb') / warm_median('vae', 'ldb'):.3f}; "
+              f"PyTorch: {warm_median('taesd', 'torch') / warm_median('vae', 'torch'):.3f}")
     print("\nEvery decode (seconds; per process, the first one is not counted):")
     for (decoder, implementation), processes in times.items():
         print(f"- {decoder}, {implementation}: " + " / ".join(", ".join(f"{t:.3f}" for t in p) for p in processes))
