@@ -2,6 +2,7 @@
 
     python torch_probe.py unet         --model DIR -i IN.safetensors -o OUT.safetensors [--repeat K]
     python torch_probe.py vae-decode   --model DIR -i IN.safetensors -o OUT.safetensors [--repeat K]
+    python torch_probe.py tiny-decode  --model DIR -i IN.safetensors -o OUT.safetensors [--repeat K]   # AutoencoderTiny
     python torch_probe.py text-encoder --model DIR --prompt P        -o OUT.safetensors [--repeat K]
 
 Reads and writes the same tensors as ldb's probes and prints `LABEL eval I: S s` on stderr after each
@@ -49,6 +50,15 @@ def probe_vae_decode(arguments) -> None:
     save_file({"sample": sample.contiguous()}, arguments.output)
 
 
+def probe_tiny_decode(arguments) -> None:
+    from diffusers import AutoencoderTiny
+
+    vae = AutoencoderTiny.from_pretrained(arguments.model).eval()
+    latent = load_file(arguments.input)["latent"]
+    sample = repeat("tiny-decode", arguments.repeat, lambda: vae.decode(latent, return_dict=False)[0])
+    save_file({"sample": sample.contiguous()}, arguments.output)
+
+
 def probe_text_encoder(arguments) -> None:
     from transformers import CLIPTextModel, CLIPTokenizer
 
@@ -61,14 +71,16 @@ def probe_text_encoder(arguments) -> None:
     save_file({"last_hidden_state": hidden.contiguous(), "input_ids": ids.to(torch.int64)}, arguments.output)
 
 
-PROBES = {"unet": probe_unet, "vae-decode": probe_vae_decode, "text-encoder": probe_text_encoder}
+PROBES = {"unet": probe_unet, "vae-decode": probe_vae_decode, "tiny-decode": probe_tiny_decode,
+          "text-encoder": probe_text_encoder}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("probe", choices=sorted(PROBES))
-    parser.add_argument("--model", required=True, help="model folder in diffusers layout")
-    parser.add_argument("-i", "--input", help="input tensors (unet, vae-decode)")
+    parser.add_argument("--model", required=True,
+                        help="model folder in diffusers layout (tiny-decode: the AutoencoderTiny's own folder)")
+    parser.add_argument("-i", "--input", help="input tensors (unet, vae-decode, tiny-decode)")
     parser.add_argument("-o", "--output", required=True, help="where to write the result tensors")
     parser.add_argument("--prompt", help="the prompt (text-encoder)")
     parser.add_argument("--repeat", type=int, default=1, help="evaluations on the same input (default 1)")

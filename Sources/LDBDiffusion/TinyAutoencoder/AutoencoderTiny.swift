@@ -5,7 +5,8 @@ import LDBTensor
 ///
 /// Its latents are the diffusion model's latents divided by `configuration.scalingFactor`, which is 1 for TAESD:
 /// TAESD decodes the UNet's latent as it is (not divided by the SD VAE's 0.18215) and encodes images straight into
-/// that space. Unlike `AutoencoderKL`, encoding gives one latent, not a distribution.
+/// that space. Unlike `AutoencoderKL`, encoding gives one latent, not a distribution. How renders use it:
+/// docs/algorithm.md, "Preview decoder".
 public struct AutoencoderTiny: Sendable {
     /// The configuration the weights were loaded for.
     public let configuration: AutoencoderTinyConfiguration
