@@ -48,6 +48,9 @@ extension ProjectSettings {
             throw fail("blend steps \(blendSteps) must be at least 1 and less than steps (\(steps))")
         }
         guard guidance.isFinite, guidance >= 0 else { throw fail("guidance \(guidance) must be a finite number >= 0") }
+        guard (0...Self.maximumRegionMargin).contains(regionMargin) else {
+            throw fail("region margin \(regionMargin) must be between 0 and \(Self.maximumRegionMargin) latent cells")
+        }
         switch (seed, sourceImageSHA256) {
         case (nil, nil):
             throw fail("needs a seed (generated base) or a source image (real-image base)")

@@ -4,7 +4,7 @@ import LDBDocument
 import LDBImage
 import LDBTensor
 
-/// Renders a project with Layered Diffusion Brushes (shared/LDB.md), computing only what its caches lack.
+/// Renders a project with Layered Diffusion Brushes (docs/algorithm.md), computing only what its caches lack.
 ///
 /// The base trajectory, every layer's result and every final render are stored in the project under content
 /// keys (see `CacheKeys`), so a render that returns to a known state — after a toggle, a reorder, an undo or a
@@ -109,34 +109,52 @@ public final class Engine: @unchecked Sendable {
     /// - Throws: `EngineError.cancelled`, or the document's, the model's or the image code's errors.
     public func render(keepBackground: Bool? = nil, progress: EngineProgress? = nil,
                        isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> RenderResult {
+        try render(state: nil, keepBackground: keepBackground, progress: progress, isCancelled: isCancelled)
+    }
+
+    /// Renders `state` — HEAD when nil, or a state not committed (a layer being edited) — computing and caching
+    /// like any render, without writing a revision.
+    /// - Parameters:
+    ///   - state: the settings and layers to render.
+    ///   - masks: the bytes of masks `state` refers to that the project does not hold yet (a stroke being drawn).
+    ///   - keepBackground: keep the base pixels outside the layers' masks; nil uses the state's setting.
+    ///   - region: full or crop mode and its margin for this render; nil uses the state's setting.
+    ///   - progress: called after each step of each stage, with the latent it made.
+    ///   - isCancelled: checked before each UNet step.
+    /// - Throws: `EngineError.cancelled`, or the document's, the model's or the image code's errors.
+    public func render(state: ProjectState?, masks: [Data] = [], keepBackground: Bool? = nil,
+                       region: RegionSetting? = nil, progress: EngineProgress? = nil,
+                       isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> RenderResult {
         try lock.withLock {
-            let session = try RenderSession(engine: self, progress: progress, isCancelled: isCancelled)
-            session.stats.addTime(pendingModelLoadSeconds, to: "model load")
+            let state = try state ?? project.state()
+            let session = try RenderSession(engine: self, state: state, masks: masks, region: region,
+                                            progress: progress, isCancelled: isCancelled)
+            session.stats.addTime(pendingModelLoadSeconds, to: RenderStage.modelLoad.rawValue)
             pendingModelLoadSeconds = 0
             let result = try session.render(keepBackground: keepBackground ?? session.settings.keepBackground)
             let trimStart = DispatchTime.now()
             try project.trimCaches(toBytes: byteLimit)
             var stats = result.stats
-            stats.addTime(Self.seconds(since: trimStart), to: "store")
+            stats.addTime(Self.seconds(since: trimStart), to: RenderStage.store.rawValue)
             return RenderResult(image: result.image, latent: result.latent, stats: stats)
         }
     }
 
     /// The base trajectory Z[0...N] of the project at HEAD, from the cache or computed (and then cached).
     public func baseTrajectory() throws -> [Tensor] {
-        try lock.withLock { try RenderSession(engine: self).baseTrajectory() }
+        try lock.withLock { try session().baseTrajectory() }
     }
 
     /// The latent mask m of `layer` (its mask blob, inverted, feathered, weighted by opacity and averaged down).
     public func latentMask(for layer: Layer) throws -> LatentMask {
-        try lock.withLock { try RenderSession(engine: self).latentMask(for: layer) }
+        try lock.withLock { try session().latentMask(for: layer) }
     }
 
-    /// The result R_k of `layer` on the project's base at HEAD: the latent at step b = N − B, from the cache or
-    /// computed (and then cached). Its visibility and position do not matter.
+    /// The result R_k of `layer` on the project's base at HEAD, in the project's region mode: the latent at
+    /// step b = N − B, from the cache or computed (and then cached). Its visibility and position do not matter.
     public func layerResult(_ layer: Layer) throws -> Tensor {
         try lock.withLock {
-            let session = try RenderSession(engine: self)
+            let session = try session()
             return try session.layerResult(layer, mask: session.latentMask(for: layer),
                                            trajectory: session.baseTrajectory())
         }
@@ -146,9 +164,14 @@ public final class Engine: @unchecked Sendable {
     /// visible layer's result laid over it, bottom to top.
     public func composite() throws -> Tensor {
         try lock.withLock {
-            let session = try RenderSession(engine: self)
+            let session = try session()
             return try session.composite(of: session.visibleLayers, trajectory: session.baseTrajectory())
         }
+    }
+
+    /// A session on the project at HEAD.
+    private func session() throws -> RenderSession {
+        try RenderSession(engine: self, state: project.state())
     }
 
     static func seconds(since start: DispatchTime) -> Double {

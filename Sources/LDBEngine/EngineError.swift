@@ -17,6 +17,12 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     case sourceImageSizeMismatch(width: Int, height: Int, expectedWidth: Int, expectedHeight: Int)
     /// A latent (from a cache entry or the model) whose shape does not fit the project's latent size.
     case latentShapeMismatch(name: String, shape: [Int], expectedHeight: Int, expectedWidth: Int)
+    /// A computed latent holds NaN or infinity; nothing of it was cached.
+    case notFinite(String)
+    /// A setting that is a finite Double but not a finite Float, the precision the networks compute in.
+    case notFiniteAsFloat(name: String, value: Double)
+    /// A region margin outside what a project may use.
+    case invalidRegionMargin(Int, maximum: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +38,12 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
             "the source image is \(width)x\(height), but the project is \(expectedWidth)x\(expectedHeight)"
         case .latentShapeMismatch(let name, let shape, let height, let width):
             "\(name) has shape \(shape), expected [1, channels, \(height), \(width)]"
+        case .notFinite(let what):
+            "\(what) holds NaN or infinity (are the guidance and strength sensible?); nothing of it was cached"
+        case .notFiniteAsFloat(let name, let value):
+            "\(name) \(value) is too large: the networks compute in 32-bit floats, where it is infinite"
+        case .invalidRegionMargin(let margin, let maximum):
+            "region margin \(margin) must be between 0 and \(maximum) latent cells"
         }
     }
 }

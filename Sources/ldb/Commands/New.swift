@@ -52,6 +52,8 @@ struct New: ParsableCommand {
     @Option(name: .customLong("blend-steps"), help: "Final steps B that blend the layers together.")
     var blendSteps = 2
 
+    @OptionGroup(title: "Region (default: full, margin 8; change later with `ldb set`)") var region: RegionOptions
+
     func validate() throws {
         if image != nil {
             if seed != nil || size != nil {
@@ -83,6 +85,7 @@ struct New: ParsableCommand {
             prompt: prompt ?? "", negativePrompt: negativePrompt,
             guidance: guidance ?? (image == nil ? 7.5 : 1),
             seed: nil, sourceImageSHA256: nil, keepBackground: false)
+        region.apply(to: &settings)
         var sourcePNG: Data?
         if let image {
             let url = URL(fileURLWithPath: image)

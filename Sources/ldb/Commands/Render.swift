@@ -28,6 +28,11 @@ struct Render: ParsableCommand {
     @Flag(help: "Print UNet evaluations, cache hits and misses, and the time of each stage.")
     var stats = false
 
+    @Flag(help: "Print the output, its size and the render's statistics as one JSON object.")
+    var json = false
+
+    @OptionGroup(title: "Region (default: the project's setting, see `ldb set`)") var region: RegionOptions
+
     @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
           help: "Keep the base image's pixels outside the layers' masks (default: the project's setting).")
     var keepBackground: Bool?
@@ -40,18 +45,26 @@ struct Render: ParsableCommand {
     func run() throws {
         let interruption = Interruption()
         interruption.start()
-        let result = try Self.render(project.open(), keepBackground: keepBackground, variant: variant,
-                                     weightPrecision: weights.precision, interruption: interruption)
+        let document = try project.open()
+        var settings = try document.state().settings
+        region.apply(to: &settings)
+        let result = try Self.render(document, keepBackground: keepBackground, region: RegionSetting(settings),
+                                     variant: variant, weightPrecision: weights.precision, interruption: interruption)
         try result.image.writePNG(to: URL(fileURLWithPath: output))
         if let latentOutput {
             try SafeTensorsWriter.write(["latent": result.latent], to: URL(fileURLWithPath: latentOutput))
+        }
+        if json {
+            try printJSON(RenderJSON(output: output, result: result))
+            return
         }
         print("rendered \(output) (\(result.image.width)x\(result.image.height))")
         if stats { print(result.stats.report()) }
     }
 
     /// Renders `document` with progress on stderr; shared with `ldb demo`.
-    static func render(_ document: Project, keepBackground: Bool? = nil, variant: String? = nil,
+    static func render(_ document: Project, keepBackground: Bool? = nil, region: RegionSetting? = nil,
+                       variant: String? = nil,
                        weightPrecision: WeightPrecision = .float32,
                        interruption: Interruption? = nil) throws -> RenderResult {
         let engine = try Engine.open(project: document, variant: variant, weightPrecision: weightPrecision)
@@ -61,11 +74,12 @@ struct Render: ParsableCommand {
         }
         let progress = ProgressReporter("render")
         do {
-            return try engine.render(keepBackground: keepBackground,
-                                     progress: { stage, done, total in progress.update(stage: stage, step: done, of: total) },
+            return try engine.render(state: nil, keepBackground: keepBackground, region: region,
+                                     progress: { progress.update(stage: $0.label, step: $0.completed, of: $0.total) },
                                      isCancelled: { interruption?.isInterrupted ?? false })
         } catch EngineError.cancelled {
-            FileHandle.standardError.write(Data("interrupted: the project is unchanged; finished work stays cached\n".utf8))
+            FileHandle.standardError.write(Data(
+                "interrupted: the project is unchanged; finished base steps, layers and renders stay cached\n".utf8))
             throw ExitCode(130)
         }
     }
