@@ -25,8 +25,16 @@ struct CacheKeys: Sendable {
     ///   made before the option existed).
     init(modelFingerprint: String, variant: String?, weightPrecision: WeightPrecision = .float32,
          scheduler: SchedulerConfig) {
-        model = ModelDescription(fingerprint: modelFingerprint, variant: variant,
-                                 weights: weightPrecision == .float32 ? nil : weightPrecision.rawValue,
+        self.init(identity: ModelIdentity(fingerprint: modelFingerprint, variant: variant, precision: weightPrecision),
+                  scheduler: scheduler)
+    }
+
+    /// Keys for the model of `identity` (the CPU backend and float32 add nothing to the description, so their
+    /// keys are those made before either could be chosen).
+    init(identity: ModelIdentity, scheduler: SchedulerConfig) {
+        model = ModelDescription(fingerprint: identity.fingerprint, variant: identity.variant,
+                                 weights: identity.precision == .float32 ? nil : identity.precision.rawValue,
+                                 backend: identity.backend == ModelIdentity.cpuBackend ? nil : identity.backend,
                                  scheduler: SchedulerDescription(scheduler))
     }
 
@@ -98,6 +106,8 @@ private struct ModelDescription: Encodable, Sendable {
     let variant: String?
     /// The weight precision when it is not float32.
     let weights: String?
+    /// The backend when it is not the CPU one.
+    let backend: String?
     let scheduler: SchedulerDescription
 }
 

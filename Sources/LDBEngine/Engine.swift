@@ -24,8 +24,10 @@ public final class Engine: @unchecked Sendable {
     public let project: Project
     /// The model, shared by every render.
     public let pipeline: StableDiffusionPipeline
+    /// The model's files, variant, precision and backend: what the cache keys say about the model.
+    public let identity: ModelIdentity
     /// The fingerprint of the model's files as they are now (`ModelReference.fingerprint(of:)`).
-    public let modelFingerprint: String
+    public var modelFingerprint: String { identity.fingerprint }
 
     let keys: CacheKeys
     private let lock = NSLock()
@@ -42,10 +44,10 @@ public final class Engine: @unchecked Sendable {
     ///   - variant: a weights variant such as `"fp16"`; it is part of every cache key too.
     ///   - weightPrecision: how the networks keep their weights in memory (`.float16`: about half the memory,
     ///     computed in float32). Half precision gives other numbers, so it is part of every cache key too.
+    ///   - registry: where loaded models are shared between projects; nil loads the model for this engine alone.
     /// - Throws: `EngineError.modelNotFound` when the location names nothing here, or the model's own errors.
-    public static func open(project: Project, variant: String? = nil,
-                            weightPrecision: WeightPrecision = .float32) throws -> Engine {
-        let start = DispatchTime.now()
+    public static func open(project: Project, variant: String? = nil, weightPrecision: WeightPrecision = .float32,
+                            registry: ModelRegistry? = nil) throws -> Engine {
         let reference = try project.model()
         let location: ModelLocation
         do {
@@ -53,34 +55,41 @@ public final class Engine: @unchecked Sendable {
         } catch .noSuchPath {
             throw EngineError.modelNotFound(location: reference.location)
         }
-        let fingerprint = try ModelReference.fingerprint(of: location.url)
         let prediction = try reference.predictionType.map { name in
             guard let type = SchedulerConfig.PredictionType(rawValue: name) else {
                 throw EngineError.unknownPredictionType(name)
             }
             return type
         }
-        let pipeline = try StableDiffusionModel(location: location, prediction: prediction)
-            .pipeline(variant: variant, precision: weightPrecision)
-        return Engine(project: project, pipeline: pipeline, modelFingerprint: fingerprint, variant: variant,
-                      weightPrecision: weightPrecision, modelLoadSeconds: seconds(since: start))
+        let found = try load(location, prediction: prediction, variant: variant, precision: weightPrecision,
+                             registry: registry)
+        return Engine(project: project, pipeline: found.entry.pipeline, identity: found.entry.identity,
+                      modelLoadSeconds: found.loaded ? found.entry.loadSeconds : 0)
+    }
+
+    private static func load(_ location: ModelLocation, prediction: SchedulerConfig.PredictionType?, variant: String?,
+                             precision: WeightPrecision,
+                             registry: ModelRegistry?) throws -> (entry: ModelRegistry.Entry, loaded: Bool) {
+        let models = registry ?? ModelRegistry()
+        return try models.model(at: location, prediction: prediction, variant: variant, precision: precision)
     }
 
     /// An engine for `project` with an already loaded `pipeline` whose files have `modelFingerprint` and whose
     /// networks keep their weights at `weightPrecision`.
     public convenience init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String,
                             weightPrecision: WeightPrecision = .float32) {
-        self.init(project: project, pipeline: pipeline, modelFingerprint: modelFingerprint, variant: nil,
-                  weightPrecision: weightPrecision, modelLoadSeconds: 0)
+        self.init(project: project, pipeline: pipeline,
+                  identity: ModelIdentity(fingerprint: modelFingerprint, precision: weightPrecision),
+                  modelLoadSeconds: 0)
     }
 
-    init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String, variant: String?,
-         weightPrecision: WeightPrecision, modelLoadSeconds: Double) {
+    /// An engine for `project` with an already loaded `pipeline` of `identity`.
+    public init(project: Project, pipeline: StableDiffusionPipeline, identity: ModelIdentity,
+                modelLoadSeconds: Double = 0) {
         self.project = project
         self.pipeline = pipeline
-        self.modelFingerprint = modelFingerprint
-        self.keys = CacheKeys(modelFingerprint: modelFingerprint, variant: variant, weightPrecision: weightPrecision,
-                              scheduler: pipeline.schedulerConfig)
+        self.identity = identity
+        self.keys = CacheKeys(identity: identity, scheduler: pipeline.schedulerConfig)
         self.pendingModelLoadSeconds = modelLoadSeconds
     }
 
