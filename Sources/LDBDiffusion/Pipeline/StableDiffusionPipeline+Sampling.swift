@@ -56,35 +56,6 @@ extension StableDiffusionPipeline {
                             unconditional: unconditional, guidance: guidance, progress: progress) { _ in }
     }
 
-    /// The one sampling loop of the pipeline (and of the engine): steps `latent` through
-    /// `scheduler.timesteps[indices]` with the guided prediction of `noisePrediction`, calling `onStep` after
-    /// each step with the new latent. `onStep` may throw to stop between two steps (cancellation).
-    ///
-    /// - Parameters:
-    ///   - scheduler: a DDIM scheduler (`scheduler(steps:)`) or an inverse one (`inverseScheduler(steps:)`).
-    ///   - indices: indices into `scheduler.timesteps`; an empty range returns `latent` unchanged.
-    ///   - latent: `[B, 4, h, w]`, any h and w the UNet takes (multiples of `unetSizeMultiple`).
-    ///   - conditional: the prompt's embeddings (`textEmbeddings(_:)`).
-    ///   - unconditional: the negative prompt's embeddings; required when `guidance > 1`.
-    public func sample(with scheduler: some Scheduler, indices: Range<Int>, from latent: Tensor, conditional: Tensor,
-                       unconditional: Tensor?, guidance: Double,
-                       onStep: (SamplingStep) throws -> Void) throws -> Tensor {
-        guard indices.lowerBound >= 0, indices.upperBound <= scheduler.timesteps.count else {
-            throw PipelineError.invalidStepRange(indices, total: scheduler.timesteps.count)
-        }
-        try checkGuidance(guidance)
-        try checkLatent(latent)
-        var latent = latent
-        for (completed, index) in indices.enumerated() {
-            let timestep = scheduler.timesteps[index]
-            let prediction = try noisePrediction(latent: latent, timestep: timestep, conditional: conditional,
-                                                 unconditional: unconditional, guidance: guidance)
-            latent = try scheduler.step(output: prediction, timestep: timestep, sample: latent)
-            try onStep(SamplingStep(index: index, completed: completed + 1, total: indices.count, latent: latent))
-        }
-        return latent
-    }
-
     /// `sample(with:…)` for the callers above, with a progress callback and a record of every latent.
     func runSteps(of scheduler: some Scheduler, indices: Range<Int>, from latent: Tensor, conditional: Tensor,
                   unconditional: Tensor?, guidance: Double, progress: PipelineProgress?,
