@@ -8,10 +8,11 @@ struct SetCommand: ParsableCommand {
         abstract: "Change the project's settings.",
         discussion: """
             Only the options given change; everything else keeps its value. The change is one revision, which \
-            `ldb undo` takes back. The next render recomputes only what the change touches: the base prompt, \
-            negative prompt (of a generated base), guidance (of a generated base) and steps recompute the base \
-            latents and every layer; the blend steps every layer and the finish; the finish guidance of a \
-            real-image project, keep-background and the region only the finish.
+            `ldb undo` takes back. The next render recomputes only what the change touches: for a generated base, \
+            the prompt, negative prompt, guidance and steps recompute the base latents and everything after them; \
+            for a real-image base, the prompt and steps invert the image again, the negative prompt and guidance \
+            touch only the finish; the blend steps and the region (and the margin, in crop mode) recompute the \
+            layers and the finish; keep-background only the final picture.
             """
     )
 
