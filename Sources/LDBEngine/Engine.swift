@@ -129,15 +129,19 @@ public final class Engine: @unchecked Sendable {
     ///   - keepBackground: keep the base pixels outside the layers' masks; nil uses the state's setting.
     ///   - region: full or crop mode and its margin for this render; nil uses the state's setting.
     ///   - progress: called after each step of each stage, with the latent it made.
+    ///   - previewDecoder: decodes each step's latent into `RenderProgress.preview` (a tiny autoencoder, or the
+    ///     model's own VAE); the previews are not part of the render's statistics and never cached.
     ///   - isCancelled: checked before each UNet step.
     /// - Throws: `EngineError.cancelled`, or the document's, the model's or the image code's errors.
     public func render(state: ProjectState?, masks: [Data] = [], keepBackground: Bool? = nil,
                        region: RegionSetting? = nil, progress: EngineProgress? = nil,
+                       previewDecoder: (any LatentCoding)? = nil,
                        isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> RenderResult {
         try lock.withLock {
             let state = try state ?? project.state()
             let session = try RenderSession(engine: self, state: state, masks: masks, region: region,
-                                            progress: progress, isCancelled: isCancelled)
+                                            progress: progress, previewDecoder: previewDecoder,
+                                            isCancelled: isCancelled)
             session.stats.addTime(pendingModelLoadSeconds, to: RenderStage.modelLoad.rawValue)
             pendingModelLoadSeconds = 0
             let result = try session.render(keepBackground: keepBackground ?? session.settings.keepBackground)

@@ -1,3 +1,4 @@
+import LDBImage
 import LDBTensor
 
 /// The stages of a render, named as `RenderStats` names their times.
@@ -28,13 +29,17 @@ public struct RenderProgress: Sendable {
     public let total: Int
     /// The latent after this step (the whole latent, or the window region mode runs on); nil for a decode.
     public let latent: Tensor?
+    /// `latent` decoded by the render's preview decoder, when it was given one; previews are never cached.
+    public let preview: RGBImage?
 
-    public init(stage: RenderStage, item: String? = nil, completed: Int, total: Int, latent: Tensor? = nil) {
+    public init(stage: RenderStage, item: String? = nil, completed: Int, total: Int, latent: Tensor? = nil,
+                preview: RGBImage? = nil) {
         self.stage = stage
         self.item = item
         self.completed = completed
         self.total = total
         self.latent = latent
+        self.preview = preview
     }
 
     /// What a progress line shows: "base", "inversion", "layer NAME", "finish" or "decode".

@@ -20,6 +20,7 @@ final class RenderSession {
     var stats = RenderStats()
 
     private let progress: EngineProgress?
+    private let previewDecoder: (any LatentCoding)?
     private let isCancelled: @Sendable () -> Bool
     private var embeddings: [String: Tensor] = [:]
     private var masks: [String: LatentMask] = [:]
@@ -30,8 +31,10 @@ final class RenderSession {
     ///   - state: what to render; its layers need not be committed.
     ///   - masks: mask bytes that `state` refers to and the project does not hold.
     ///   - region: the region setting to render with; nil uses the state's.
+    ///   - previewDecoder: decodes each step's latent for `progress`.
     init(engine: Engine, state: ProjectState, masks: [Data] = [], region: RegionSetting? = nil,
-         progress: EngineProgress? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
+         progress: EngineProgress? = nil, previewDecoder: (any LatentCoding)? = nil,
+         isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
         project = engine.project
         pipeline = engine.pipeline.counting(into: UNetEvaluationCounter(parent: engine.pipeline.evaluationCounter))
         keys = engine.keys
@@ -50,6 +53,7 @@ final class RenderSession {
         baseKey = keys.base(settings)
         latentShape = try pipeline.latentShape(width: settings.width, height: settings.height)
         self.progress = progress
+        self.previewDecoder = progress == nil ? nil : previewDecoder
         self.isCancelled = isCancelled
         uncommittedBlobs = Dictionary(masks.map { (Project.blobSHA256($0), $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -193,7 +197,8 @@ final class RenderSession {
             let onStep: (SamplingStep) throws -> Void = { [self] step in
                 latents.append(step.latent)
                 progress?(RenderProgress(stage: .base, item: isInversion ? "inversion" : nil,
-                                         completed: step.index + 1, total: steps, latent: step.latent))
+                                         completed: step.index + 1, total: steps, latent: step.latent,
+                                         preview: try preview(step.latent)))
                 if step.index + 1 < steps { try checkCancelled() }
             }
             try checkCancelled()
@@ -391,9 +396,16 @@ final class RenderSession {
                                    conditional: conditional, unconditional: unconditional,
                                    guidance: guidance) { step in
             progress?(RenderProgress(stage: stage, item: item, completed: step.completed, total: step.total,
-                                     latent: step.latent))
+                                     latent: step.latent, preview: try preview(step.latent)))
             if step.completed < step.total { try checkCancelled() }
         }
+    }
+
+    /// `latent` (the whole latent or a window) through the preview decoder, when there is one.
+    private func preview(_ latent: Tensor) throws -> RGBImage? {
+        guard let previewDecoder else { return nil }
+        let pixels = try previewDecoder.decode(latent: latent)
+        return try RGBImage(width: pixels.shape[3], height: pixels.shape[2], tensorValues: pixels.scalars)
     }
 
     /// The prompt's text embeddings, computed once per session.

@@ -48,6 +48,23 @@ import Testing
         #expect(RenderStats.stages == RenderStage.allCases.map(\.rawValue))
     }
 
+    @Test func aPreviewDecoderShowsEachStepsLatentOrItsWindow() throws {
+        let folder = try EngineFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let project = try EngineFixtures.project(in: folder, settings: RegionModeTests.settings(region: .crop))
+        try RegionModeTests.addBox(project)
+        let engine = try EngineFixtures.engine(project)
+        let log = Log()
+        let result = try engine.render(state: nil, progress: { log.append($0) }, previewDecoder: engine.pipeline)
+        let sizes = log.entries.filter { $0.stage != .decode }.map { entry in
+            entry.preview.map { [$0.width, $0.height] } ?? []
+        }
+        // The base on the whole 128 × 128 picture, the layer and the finish on their 64 × 64 window.
+        #expect(sizes == Array(repeating: [128, 128], count: 6) + Array(repeating: [64, 64], count: 3 + 2))
+        // Previews are not the render's work.
+        #expect(result.stats.vaeDecodes == 2)
+    }
+
     final class Log: @unchecked Sendable {
         private let lock = NSLock()
         private var stored: [RenderProgress] = []
