@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "LDBDiffusion", targets: ["LDBDiffusion"]),
         .library(name: "LDBEngine", targets: ["LDBEngine"]),
         .library(name: "LDBHub", targets: ["LDBHub"]),
+        .library(name: "LDBEditing", targets: ["LDBEditing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -65,10 +66,11 @@ let package = Package(
             name: "LDBHub",
             dependencies: ["LDBDiffusion", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(name: "LDBEditing", dependencies: ["LDBDocument", "LDBDiffusion"]),
         .executableTarget(
             name: "ldb",
             dependencies: [
-                "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine", "LDBHub",
+                "LDBEditing", "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine", "LDBHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "LDBImageTests", dependencies: ["LDBImage"]),
         .testTarget(name: "LDBDocumentTests", dependencies: ["LDBDocument"]),
         .testTarget(name: "LDBEngineTests", dependencies: ["LDBEngine", "LDBDocument", "LDBDiffusion", "LDBImage", "LDBTensor"]),
+        .testTarget(name: "LDBEditingTests", dependencies: ["LDBEditing", "LDBDocument", "LDBDiffusion", "LDBImage"]),
         .testTarget(name: "LDBDiffusionTests", dependencies: ["LDBDiffusion", "LDBImage"]),
         .testTarget(
             name: "LDBHubTests",

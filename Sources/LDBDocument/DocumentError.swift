@@ -8,6 +8,8 @@ public enum DocumentError: Error, CustomStringConvertible, Equatable, Sendable {
     case alreadyExists(String)
     /// The file is not an SQLite database.
     case notSQLite(String)
+    /// A folder was given where a project file was expected.
+    case isFolder(String)
     /// The file is an SQLite database made by another application (its `application_id` is not ldb's).
     case foreignApplication(String)
     /// The file was written by a newer ldb; it is left untouched.
@@ -41,6 +43,8 @@ public enum DocumentError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): file already exists (refusing to overwrite it)"
         case .notSQLite(let path):
             return "\(path): not an ldb project (not an SQLite database)"
+        case .isFolder(let path):
+            return "\(path): is a folder, not an ldb project file (.ldbproj)"
         case .foreignApplication(let path):
             return "\(path): not an ldb project (an SQLite database of another application)"
         case .newerFormat(let path, let found, let supported):
@@ -82,6 +86,7 @@ public enum DocumentError: Error, CustomStringConvertible, Equatable, Sendable {
         case (.fileNotFound(let a), .fileNotFound(let b)),
              (.alreadyExists(let a), .alreadyExists(let b)),
              (.notSQLite(let a), .notSQLite(let b)),
+             (.isFolder(let a), .isFolder(let b)),
              (.foreignApplication(let a), .foreignApplication(let b)),
              (.locked(let a), .locked(let b)),
              (.missingSchema(let a), .missingSchema(let b)),

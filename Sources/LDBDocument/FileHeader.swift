@@ -13,10 +13,15 @@ struct FileHeader {
     var applicationID: Int32
 
     /// Reads and checks the header of the file at `url`.
-    /// - Throws: `.fileNotFound`, `.notSQLite`, or `.corrupt` when the file is shorter than its header.
+    /// - Throws: `.fileNotFound`, `.isFolder`, `.notSQLite`, or `.corrupt` when the file is shorter than
+    ///   its header.
     static func read(at url: URL) throws -> FileHeader {
         let path = url.path
-        guard FileManager.default.fileExists(atPath: path) else { throw DocumentError.fileNotFound(path) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DocumentError.fileNotFound(path)
+        }
+        guard !isDirectory.boolValue else { throw DocumentError.isFolder(path) }
         let bytes: Data
         do {
             let handle = try FileHandle(forReadingFrom: url)

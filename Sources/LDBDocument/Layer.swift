@@ -26,8 +26,8 @@ public struct Layer: Codable, Equatable, Sendable, Identifiable {
 
     public init(
         id: Int64 = 0, name: String, visible: Bool = true, prompt: String, negativePrompt: String = "",
-        seed: UInt64, regenSteps: Int, strength: Double = 0.7, guidance: Double = 7.5,
-        opacity: Double = 1, feather: Double = 0, invert: Bool = false, maskSHA256: String
+        seed: UInt64, regenSteps: Int, strength: Double = Defaults.strength, guidance: Double = Defaults.guidance,
+        opacity: Double = Defaults.opacity, feather: Double = Defaults.feather, invert: Bool = false, maskSHA256: String
     ) {
         self.id = id
         self.name = name
@@ -42,5 +42,20 @@ public struct Layer: Codable, Equatable, Sendable, Identifiable {
         self.feather = feather
         self.invert = invert
         self.maskSHA256 = maskSHA256
+    }
+}
+
+extension Layer {
+    /// What a new layer gets for each value its author does not give; the one place these are written.
+    public enum Defaults {
+        public static let strength = 0.7
+        public static let guidance = 7.5
+        public static let opacity = 1.0
+        public static let feather = 0.0
+
+        /// Regeneration steps n: half the project's steps, and always more than its blend steps.
+        public static func regenSteps(steps: Int, blendSteps: Int) -> Int {
+            max(blendSteps + 1, steps / 2)
+        }
     }
 }

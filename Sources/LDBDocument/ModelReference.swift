@@ -20,12 +20,20 @@ public struct ModelReference: Codable, Equatable, Sendable {
     /// Largest safetensors JSON header the fingerprint accepts; real headers are well under a megabyte.
     static let maximumSafetensorsHeader: UInt64 = 100 << 20
 
-    /// Cheap fingerprint of a model folder or single file: relative paths + sizes of all files, the JSON header
-    /// of every .safetensors file (8-byte length + header), and the full bytes of .json/.txt files. Never reads
-    /// the weights themselves. Hidden files (names starting with ".") are skipped; symbolic links are followed.
+    /// Files up to this size are hashed on every fingerprint; larger ones go through the `ContentHashCache`.
+    static let smallFileSize: UInt64 = 1 << 20
+
+    /// Fingerprint of a model folder or single file: the relative paths, sizes and SHA-256 contents of all its
+    /// files, so that any changed byte of any file changes it.
+    ///
+    /// Hashing gigabytes on every open is avoided: a file in the Hugging Face cache is a link to
+    /// `blobs/<hash>`, whose name is its content hash (SHA-256 for weights) and is used as is; the hashes of
+    /// other large files are remembered in `cache`, keyed by path, inode, size and times, so a file is read
+    /// again only when it changed. Hidden files (names starting with ".") are skipped; links are followed.
+    /// Safetensors headers are checked to fit in their files.
     /// - Throws: `DocumentError.fileNotFound` when the path does not exist, `.corrupt` for a safetensors file
     ///   whose header length does not fit in the file, `.storage` when a file cannot be read.
-    public static func fingerprint(of url: URL) throws -> String {
+    public static func fingerprint(of url: URL, cache: ContentHashCache = .user) throws -> String {
         let root = url.standardizedFileURL.resolvingSymlinksInPath()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
@@ -38,20 +46,42 @@ public struct ModelReference: Codable, Equatable, Sendable {
             // A single file is identified by its contents, not its name.
             files = [("", root)]
         }
-        var hasher = SHA256()
+        var sizes: [UInt64] = []
+        var uncached: [URL] = []
         for file in files {
             let size = try fileSize(file.url)
-            hasher.update(data: Data("\(file.relativePath)\u{0}\(size)\n".utf8))
-            switch file.url.pathExtension.lowercased() {
-            case "safetensors":
-                hasher.update(data: try safetensorsHeader(of: file.url, fileSize: size))
-            case "json", "txt":
-                hasher.update(data: try read(file.url))
-            default:
-                break
+            sizes.append(size)
+            if file.url.pathExtension.lowercased() == "safetensors" {
+                _ = try safetensorsHeader(of: file.url, fileSize: size)
+            }
+            if size > smallFileSize, hubBlobHash(file.url) == nil, !uncached.contains(file.url) {
+                uncached.append(file.url)
             }
         }
+        let remembered = Dictionary(uniqueKeysWithValues: zip(uncached, try cache.hashes(of: uncached)))
+        var hasher = SHA256()
+        for (file, size) in zip(files, sizes) {
+            let contentHash: String
+            if let blob = hubBlobHash(file.url) {
+                contentHash = blob
+            } else if let known = remembered[file.url] {
+                contentHash = known
+            } else {
+                contentHash = BlobCodec.hex(SHA256.hash(data: try read(file.url)))
+            }
+            hasher.update(data: Data("\(file.relativePath)\u{0}\(size)\u{0}\(contentHash)\n".utf8))
+        }
         return BlobCodec.hex(hasher.finalize())
+    }
+
+    /// The content hash a Hugging Face cache blob is named by (SHA-256 for weights, git's SHA-1 for small
+    /// files), for a file at `.../blobs/<hash>`; nil for any other file.
+    static func hubBlobHash(_ url: URL) -> String? {
+        let name = url.lastPathComponent
+        guard url.deletingLastPathComponent().lastPathComponent == "blobs", name.count == 64 || name.count == 40,
+              name.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else { return nil }
+        return name
     }
 
     private static func regularFiles(under root: URL) throws -> [(relativePath: String, url: URL)] {

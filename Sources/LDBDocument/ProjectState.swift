@@ -5,7 +5,7 @@ public struct ProjectState: Equatable, Sendable {
     public var layers: [Layer]
 
     /// Largest number of denoising steps a project may use.
-    public static let maximumSteps = 1000
+    public static let maximumSteps = ParameterBounds.steps.upperBound
 
     public init(settings: ProjectSettings, layers: [Layer] = []) {
         self.settings = settings
@@ -21,9 +21,10 @@ public struct ProjectState: Equatable, Sendable {
         return index
     }
 
-    /// Validates every invariant: sizes positive and multiples of 8, 1 <= B < N <= 1000, a seed or a source
-    /// image (not both), each layer's B < regenSteps <= N, strength >= 0, guidance >= 0, opacity in [0, 1],
-    /// feather >= 0, names unique, non-empty and not numbers, finite numbers, well-formed blob hashes.
+    /// Validates every invariant: sizes positive multiples of 8 within `ParameterBounds`, 1 <= B < N <= 1000,
+    /// a seed or a source image (not both), each layer's B < regenSteps <= N, guidance, strength, opacity and
+    /// feather within `ParameterBounds` as Floats, names unique, non-empty, not numbers and free of control
+    /// characters, well-formed blob hashes.
     /// - Throws: `DocumentError.invalidParameter` naming the layer and field, or `.duplicateLayerName`.
     public func validate() throws {
         try settings.validate()
@@ -38,16 +39,16 @@ public struct ProjectState: Equatable, Sendable {
 extension ProjectSettings {
     func validate() throws {
         func fail(_ message: String) -> DocumentError { .invalidParameter("project \(message)") }
-        for (field, value) in [("width", width), ("height", height)] where value <= 0 || value % 8 != 0 {
-            throw fail("\(field) \(value) must be a positive multiple of 8")
-        }
-        guard steps >= 2, steps <= ProjectState.maximumSteps else {
-            throw fail("steps \(steps) must be between 2 and \(ProjectState.maximumSteps)")
+        if let problem = ParameterBounds.sizeProblem(width: width, height: height) { throw fail(problem) }
+        guard ParameterBounds.steps.contains(steps) else {
+            throw fail("steps \(steps) must be between \(ParameterBounds.steps.lowerBound) and \(ParameterBounds.steps.upperBound)")
         }
         guard blendSteps >= 1, blendSteps < steps else {
             throw fail("blend steps \(blendSteps) must be at least 1 and less than steps (\(steps))")
         }
-        guard guidance.isFinite, guidance >= 0 else { throw fail("guidance \(guidance) must be a finite number >= 0") }
+        if let problem = ParameterBounds.floatProblem("guidance", guidance, in: ParameterBounds.guidance) {
+            throw fail(problem)
+        }
         guard (0...Self.maximumRegionMargin).contains(regionMargin) else {
             throw fail("region margin \(regionMargin) must be between 0 and \(Self.maximumRegionMargin) latent cells")
         }
@@ -67,18 +68,21 @@ extension ProjectSettings {
 extension Layer {
     func validate(steps: Int, blendSteps: Int) throws {
         func fail(_ message: String) -> DocumentError { .invalidParameter("layer '\(name)': \(message)") }
-        guard !name.isEmpty else { throw DocumentError.invalidParameter("layer \(id): name must not be empty") }
-        guard Int64(name) == nil else {
-            throw fail("name must not be a number (numbers refer to layer ids)")
+        if let problem = ParameterBounds.layerNameProblem(name) {
+            // A name that cannot be printed as it is goes by the layer's id.
+            let printable = !name.isEmpty && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+            throw printable ? fail(problem) : DocumentError.invalidParameter("layer \(id): \(problem)")
         }
         guard regenSteps > blendSteps, regenSteps <= steps else {
             throw fail("regen steps \(regenSteps) must be greater than blend steps (\(blendSteps)) "
                 + "and at most steps (\(steps))")
         }
-        guard strength.isFinite, strength >= 0 else { throw fail("strength \(strength) must be a finite number >= 0") }
-        guard guidance.isFinite, guidance >= 0 else { throw fail("guidance \(guidance) must be a finite number >= 0") }
-        guard opacity.isFinite, opacity >= 0, opacity <= 1 else { throw fail("opacity \(opacity) must be in [0, 1]") }
-        guard feather.isFinite, feather >= 0 else { throw fail("feather \(feather) must be a finite number >= 0") }
+        for (field, value, range) in [("strength", strength, ParameterBounds.strength),
+                                      ("guidance", guidance, ParameterBounds.guidance),
+                                      ("opacity", opacity, ParameterBounds.opacity),
+                                      ("feather", feather, ParameterBounds.feather)] {
+            if let problem = ParameterBounds.floatProblem(field, value, in: range) { throw fail(problem) }
+        }
         guard isSHA256Hex(maskSHA256) else { throw fail("mask hash '\(maskSHA256)' is not a hex SHA-256") }
     }
 }

@@ -19,8 +19,6 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     case latentShapeMismatch(name: String, shape: [Int], expectedHeight: Int, expectedWidth: Int)
     /// A computed latent holds NaN or infinity; nothing of it was cached.
     case notFinite(String)
-    /// A setting that is a finite Double but not a finite Float, the precision the networks compute in.
-    case notFiniteAsFloat(name: String, value: Double)
     /// A region margin outside what a project may use.
     case invalidRegionMargin(Int, maximum: Int)
 
@@ -40,8 +38,6 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(name) has shape \(shape), expected [1, channels, \(height), \(width)]"
         case .notFinite(let what):
             "\(what) holds NaN or infinity (are the guidance and strength sensible?); nothing of it was cached"
-        case .notFiniteAsFloat(let name, let value):
-            "\(name) \(value) is too large: the networks compute in 32-bit floats, where it is infinite"
         case .invalidRegionMargin(let margin, let maximum):
             "region margin \(margin) must be between 0 and \(maximum) latent cells"
         }

@@ -45,11 +45,6 @@ final class RenderSession {
         guard (0...ProjectSettings.maximumRegionMargin).contains(self.region.margin) else {
             throw EngineError.invalidRegionMargin(self.region.margin, maximum: ProjectSettings.maximumRegionMargin)
         }
-        try Self.checkFloat(settings.guidance, "project guidance")
-        for layer in layers {
-            try Self.checkFloat(layer.strength, "layer '\(layer.name)' strength")
-            try Self.checkFloat(layer.guidance, "layer '\(layer.name)' guidance")
-        }
         baseKey = keys.base(settings)
         latentShape = try pipeline.latentShape(width: settings.width, height: settings.height)
         self.progress = progress
@@ -424,11 +419,6 @@ final class RenderSession {
     private func checkedFinite(_ latent: Tensor, _ what: String) throws -> Tensor {
         guard latent.isFinite else { throw EngineError.notFinite(what) }
         return latent
-    }
-
-    /// Refuses a setting that is finite as a Double but not as the Float the networks compute with.
-    private static func checkFloat(_ value: Double, _ name: String) throws {
-        guard Float(value).isFinite else { throw EngineError.notFiniteAsFloat(name: name, value: value) }
     }
 
     /// The value `parse` makes of the entry cached under `key`, counted as a hit; nil, counted as a miss, when

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `ldb` command: edit images with Layered Diffusion Brushes, one `.ldbproj` document at a time.
 @main
@@ -21,6 +22,27 @@ struct LDB: ParsableCommand {
 
     static func main() {
         BLASKernelSelection.restartWithPreferredKernelIfNeeded()
-        main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "help", let unknown = unknownCommand(in: arguments.dropFirst()) {
+            exit(withError: ValidationError("'\(unknown)' is not an ldb command; `ldb --help` lists them."))
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            exit(withError: readableError(error))
+        }
+    }
+
+    /// The first word of `path` (as in `ldb help layer add`) that names no subcommand, if any.
+    static func unknownCommand(in path: ArraySlice<String>) -> String? {
+        var command: any ParsableCommand.Type = LDB.self
+        for word in path where !word.hasPrefix("-") {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == word }) else {
+                return word
+            }
+            command = next
+        }
+        return nil
     }
 }

@@ -110,7 +110,10 @@ struct RenderCommandTests {
 
     @Test func refusesAProjectWhoseModelIsGone() throws {
         let scratch = try Scratch()
-        let project = try scratch.newProject()  // recorded with a stand-in model that has no weights
+        let model = try scratch.copyOfModel()
+        let project = scratch.path("gone.ldbproj")
+        try ldbOK("new", project, "--model", model.path, "--prompt", "x", "--seed", "1", "--size", "64x64")
+        try FileManager.default.removeItem(at: model)
         try expectFailure(["render", project, "-o", scratch.path("x.png")], message: "model",
                           unchanged: project, scratch: scratch)
         #expect(!FileManager.default.fileExists(atPath: scratch.path("x.png")))

@@ -145,14 +145,38 @@ import Testing
         }
     }
 
-    @Test func absurdMaxLengthIsRejected() throws {
+    /// transformers writes 1e30 as `model_max_length` when a tokenizer sets no limit (many community repos):
+    /// the text encoder's positions are the limit then.
+    @Test func unlimitedMaxLengthUsesTheTextEncoderPositions() throws {
         let folder = try temporaryFolder([
             "vocab.json": Self.tinyVocabulary, "merges.txt": "",
             "tokenizer_config.json": #"{"model_max_length": 1000000000000000019884624838656}"#,
         ])
         defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLIPTokenizer(folder: folder).maxLength == 77)
+        #expect(try CLIPTokenizer(folder: folder, textEncoderPositions: 64).maxLength == 64)
+        #expect(try CLIPTokenizer(folder: folder).encode("a b").count == 77)
+    }
+
+    @Test func fractionalMaxLengthIsRejected() throws {
+        let folder = try temporaryFolder([
+            "vocab.json": Self.tinyVocabulary, "merges.txt": "",
+            "tokenizer_config.json": #"{"model_max_length": 7.5}"#,
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
         let error = try #require(throws: TokenizerError.self) { try CLIPTokenizer(folder: folder) }
         guard case .invalidMaxLength = error else { Issue.record("unexpected \(error)"); return }
+    }
+
+    @Test func droppedTokensAreCounted() throws {
+        let folder = try temporaryFolder([
+            "vocab.json": Self.tinyVocabulary, "merges.txt": "", "tokenizer_config.json": #"{"model_max_length": 5}"#,
+        ])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tokenizer = try CLIPTokenizer(folder: folder)
+        #expect(tokenizer.tokenIDs("a b a b a").count == 5)
+        #expect(tokenizer.droppedTokenCount("a b a b a") == 2)
+        #expect(tokenizer.droppedTokenCount("a") == 0)
     }
 
     @Test func bpeFileThatIsNotGzipIsCorrupt() throws {

@@ -36,7 +36,7 @@ import Testing
         #expect(try ModelReference.fingerprint(of: model) == first)
     }
 
-    @Test func fingerprintSeesHeadersConfigsNamesAndSizesButNotWeights() throws {
+    @Test func fingerprintSeesWeightsHeadersConfigsNamesAndSizes() throws {
         let scratch = try Scratch()
         let model = try makeModel(in: scratch)
         let original = try ModelReference.fingerprint(of: model)
@@ -44,9 +44,9 @@ import Testing
         let tensors = unet.appendingPathComponent("diffusion_pytorch_model.safetensors")
         let header = #"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#
 
-        // Same size, different weights: by design not read.
-        try safetensors(header: header, weights: [4, 3, 2, 1]).write(to: tensors)
-        #expect(try ModelReference.fingerprint(of: model) == original)
+        // Same size and header, one weight byte different.
+        try safetensors(header: header, weights: [1, 2, 3, 5]).write(to: tensors)
+        #expect(try ModelReference.fingerprint(of: model) != original)
 
         // Different header.
         try safetensors(header: header.replacingOccurrences(of: "F32", with: "I32"), weights: [1, 2, 3, 4]).write(to: tensors)
@@ -59,7 +59,7 @@ import Testing
         #expect(try ModelReference.fingerprint(of: model) != original)
         try Data(#"{"in_channels": 4}"#.utf8).write(to: unet.appendingPathComponent("config.json"))
 
-        // Size of a file that is otherwise not read.
+        // Size and contents of any other file.
         try Data([9, 9, 9, 9]).write(to: model.appendingPathComponent("weights.bin"))
         #expect(try ModelReference.fingerprint(of: model) != original)
         try Data([9, 9, 9]).write(to: model.appendingPathComponent("weights.bin"))
@@ -78,6 +78,43 @@ import Testing
         let fingerprint = try ModelReference.fingerprint(of: file)
         try safetensors(header: #"{"a":1}"#, weights: [0, 0]).write(to: file)
         #expect(try ModelReference.fingerprint(of: file) != fingerprint)
+    }
+
+    /// A weights file above `smallFileSize` goes through the cache: a flipped byte is seen even when the file
+    /// keeps its size and modification time, and a corrupt cache file is only a cache miss.
+    @Test func largeFilesAreHashedThroughTheCache() throws {
+        let scratch = try Scratch()
+        let cache = ContentHashCache(file: scratch.url("cache/content-hashes.json"))
+        let file = scratch.url("big.safetensors")
+        var weights = [UInt8](repeating: 7, count: Int(ModelReference.smallFileSize) + 1000)
+        try safetensors(header: "{}", weights: weights).write(to: file)
+        let original = try ModelReference.fingerprint(of: file, cache: cache)
+        let cached = try String(contentsOf: cache.file, encoding: .utf8)
+        #expect(cached.contains(file.lastPathComponent))
+        #expect(try ModelReference.fingerprint(of: file, cache: cache) == original)
+
+        let modified = try FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as! Date
+        weights[500_000] = 8
+        try safetensors(header: "{}", weights: weights).write(to: file)
+        try FileManager.default.setAttributes([.modificationDate: modified], ofItemAtPath: file.path)
+        let flipped = try ModelReference.fingerprint(of: file, cache: cache)
+        #expect(flipped != original)
+
+        try Data("{not json".utf8).write(to: cache.file)
+        #expect(try ModelReference.fingerprint(of: file, cache: cache) == flipped)
+        // Without any cache the answer is the same.
+        let elsewhere = ContentHashCache(file: scratch.url("other/content-hashes.json"))
+        #expect(try ModelReference.fingerprint(of: file, cache: elsewhere) == flipped)
+    }
+
+    @Test func hubBlobNamesAreTheirHashes() throws {
+        let scratch = try Scratch()
+        let sha = String(repeating: "c", count: 64)
+        let blobs = scratch.url("hub/blobs")
+        try FileManager.default.createDirectory(at: blobs, withIntermediateDirectories: true)
+        #expect(ModelReference.hubBlobHash(blobs.appendingPathComponent(sha)) == sha)
+        #expect(ModelReference.hubBlobHash(scratch.url(sha)) == nil)
+        #expect(ModelReference.hubBlobHash(blobs.appendingPathComponent("model.safetensors")) == nil)
     }
 
     @Test func missingPathAndBadHeaderAreClearErrors() throws {

@@ -38,6 +38,11 @@ import Testing
             ("blend steps", { $0.blendSteps = 0 }),
             ("guidance", { $0.guidance = -1 }),
             ("guidance", { $0.guidance = .nan }),
+            ("guidance", { $0.guidance = 1e39 }),
+            ("guidance", { $0.guidance = 101 }),
+            ("width", { $0.width = 4104 }),
+            ("4096", { $0.width = 4_294_967_296; $0.height = 4_294_967_296 }),
+            ("2048x2048", { $0.width = 4096; $0.height = 2048 }),
             ("seed", { $0.seed = nil }),
             ("source image", { $0.sourceImageSHA256 = String(repeating: "d", count: 64) }),
         ]
@@ -59,6 +64,10 @@ import Testing
             ("opacity", { $0.opacity = -0.5 }),
             ("feather", { $0.feather = -2 }),
             ("feather", { $0.feather = .nan }),
+            ("feather", { $0.feather = 1e9 }),
+            ("strength", { $0.strength = 1e39 }),
+            ("guidance", { $0.guidance = 1e39 }),
+            ("opacity", { $0.opacity = .infinity }),
             ("mask", { $0.maskSHA256 = "not a hash" }),
             ("name", { $0.name = "42" }),
         ]
@@ -69,8 +78,11 @@ import Testing
         }
     }
 
-    @Test func emptyAndDuplicateNamesAreRefused() {
+    @Test func emptyDuplicateAndUnprintableNamesAreRefused() {
         #expect(message(state { $0.layers[0].name = "" })?.contains("name") == true)
+        for name in ["a\tb", "a\nb", "\u{7F}"] {
+            #expect(message(state { $0.layers[0].name = name })?.contains("control characters") == true)
+        }
         let duplicated = state { $0.layers.append(testLayer("sky", mask: mask)) }
         #expect(throws: DocumentError.duplicateLayerName("sky")) { try duplicated.validate() }
     }

@@ -43,7 +43,9 @@ public struct StableDiffusionModel: Sendable {
     /// The tokenizer: the folder's, or the checkpoint's (CLIP's vocabulary shipped with ldb).
     public func tokenizer() throws -> CLIPTokenizer {
         switch storage {
-        case .folder(let folder): try CLIPTokenizer(folder: folder.tokenizerURL)
+        case .folder(let folder):
+            try CLIPTokenizer(folder: folder.tokenizerURL,
+                              textEncoderPositions: folder.textEncoderConfiguration.maxPositionEmbeddings)
         case .checkpoint(let checkpoint): checkpoint.tokenizer
         }
     }

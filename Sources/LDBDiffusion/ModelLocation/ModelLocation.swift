@@ -47,7 +47,7 @@ public enum ModelLocation: Equatable, Sendable {
     }
 
     /// The location of an existing file or folder at `path`; `nil` when nothing exists there.
-    private static func localLocation(_ path: String, environment: [String: String]) throws(ModelLocationError) -> ModelLocation? {
+    static func localLocation(_ path: String, environment: [String: String]) throws(ModelLocationError) -> ModelLocation? {
         let expanded = PathExpansion.expandingUser(path, environment: environment)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: expanded, isDirectory: &isDirectory) else { return nil }

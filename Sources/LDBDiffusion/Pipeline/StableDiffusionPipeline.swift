@@ -71,7 +71,8 @@ public struct StableDiffusionPipeline: Sendable {
                 .at(precision)
         }
         try self.init(
-            tokenizer: CLIPTokenizer(folder: model.tokenizerURL),
+            tokenizer: CLIPTokenizer(folder: model.tokenizerURL,
+                                     textEncoderPositions: model.textEncoderConfiguration.maxPositionEmbeddings),
             textEncoder: CLIPTextEncoder(configuration: model.textEncoderConfiguration, weights: weights("text_encoder")),
             unet: UNet2DConditionModel(configuration: UNetConfiguration(contentsOf: model.unetConfigURL),
                                        weights: weights("unet")),

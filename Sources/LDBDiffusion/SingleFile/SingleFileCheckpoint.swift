@@ -93,7 +93,8 @@ public struct SingleFileCheckpoint: Sendable {
             scheduler = try SchedulerConfig(contentsOf: folder.appendingPathComponent("scheduler/scheduler_config.json"))
             let tokenizerFolder = folder.appendingPathComponent("tokenizer")
             if tokenizer == nil, FileManager.default.fileExists(atPath: tokenizerFolder.path) {
-                folderTokenizer = try CLIPTokenizer(folder: tokenizerFolder)
+                folderTokenizer = try CLIPTokenizer(
+                    folder: tokenizerFolder, textEncoderPositions: textEncoderConfiguration.maxPositionEmbeddings)
             }
         } else {
             unetConfiguration = try architecture.unetConfiguration()

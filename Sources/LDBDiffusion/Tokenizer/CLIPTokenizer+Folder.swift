@@ -9,8 +9,12 @@ extension CLIPTokenizer {
     /// `special_tokens_map.json` is not read. Otherwise (the files SD 1.x and 2.x ship) the values of
     /// `special_tokens_map.json` override those of `tokenizer_config.json`, and the named tokens become the
     /// added tokens (see `SpecialTokenEntry.addedTokens(from:)`).
+    ///
+    /// `model_max_length` is capped at `textEncoderPositions`, the text encoder's `max_position_embeddings`:
+    /// transformers writes 1000000000000000019884624838656 there when a tokenizer has no limit of its own, and
+    /// the encoder cannot see more tokens than it has positions anyway.
     /// - Throws: `TokenizerError` naming the file that is missing or malformed.
-    public init(folder: URL) throws(TokenizerError) {
+    public init(folder: URL, textEncoderPositions: Int = 77) throws(TokenizerError) {
         let vocabularyURL = folder.appendingPathComponent("vocab.json")
         let mergesURL = folder.appendingPathComponent("merges.txt")
         let configURL = folder.appendingPathComponent("tokenizer_config.json")
@@ -29,12 +33,10 @@ extension CLIPTokenizer {
         let (names, addedTokens) = try Self.specialTokens(
             config: config, configURL: configURL, specialMapURL: specialMapURL)
 
-        var maxLength = 77
+        var maxLength = textEncoderPositions
         if let value = config?.modelMaxLength {
-            guard value >= 2, value <= Double(Self.maxLengthLimit), value.rounded() == value else {
-                throw .invalidMaxLength(configURL, value: value)
-            }
-            maxLength = Int(value)
+            guard value >= 2, value.rounded() == value else { throw .invalidMaxLength(configURL, value: value) }
+            if value < Double(textEncoderPositions) { maxLength = Int(value) }
         }
 
         try self.init(

@@ -15,9 +15,6 @@ import Foundation
 /// prompt then encodes as the padding id 0 rather than as BPE's "!</w>" (256). diffusers does this too,
 /// so this tokenizer does it as well.
 public struct CLIPTokenizer: Sendable {
-    /// The largest `model_max_length` accepted from a configuration.
-    public static let maxLengthLimit = 1 << 16
-
     /// The number of ids `encode` returns (77 for every Stable Diffusion model).
     public let maxLength: Int
     /// The id of `<|startoftext|>`.
@@ -72,6 +69,11 @@ public struct CLIPTokenizer: Sendable {
         var ids = [startTokenID] + textIDs + [endTokenID]
         ids += repeatElement(padTokenID, count: maxLength - ids.count)
         return ids
+    }
+
+    /// How many of `text`'s tokens `encode` drops to fit `maxLength` (0 when all fit).
+    public func droppedTokenCount(_ text: String) -> Int {
+        max(0, tokenIDs(text).count - (maxLength - 2))
     }
 
     /// The ids of `text` alone, without start, end, truncation or padding.

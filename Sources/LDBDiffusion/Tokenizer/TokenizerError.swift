@@ -40,7 +40,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
         case .unsupportedAddedToken(let token, let option, let source):
             return "added token \"\(token)\" of \(source.path) uses \(option), which is not supported"
         case .invalidMaxLength(let url, let value):
-            return "model_max_length \(value) in \(url.path) must be an integer from 2 to \(CLIPTokenizer.maxLengthLimit)"
+            return "model_max_length \(value) in \(url.path) must be an integer of at least 2"
         }
     }
 }

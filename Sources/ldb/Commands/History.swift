@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LDBDocument
+import LDBEditing
 
 /// `ldb history`: the tree of revisions, newest first, with HEAD and tags marked.
 struct History: ParsableCommand {

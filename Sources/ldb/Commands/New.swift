@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LDBDiffusion
 import LDBDocument
+import LDBEditing
 import LDBImage
 
 /// `ldb new`: start a project from a real image or from a prompt and a seed.
@@ -40,17 +41,22 @@ struct New: ParsableCommand {
     @Option(help: "The base seed of a generated image. A random seed is chosen and stored when omitted.")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("The size of a generated image.", valueName: "WxH"))
+    @Option(help: ArgumentHelp("The size of a generated image: multiples of 8, sides up to 4096, at most 2048x2048 pixels.",
+                               valueName: "WxH"))
     var size: ImageSize?
 
-    @Option(help: "Denoising steps N of the base image.")
+    @Option(help: "Denoising steps N of the base image, from 2 to what the model's schedule allows (1000 at most).")
     var steps = 20
 
-    @Option(help: "Guidance of the base image and of the final steps (default 7.5; 1 with --image).")
+    @Option(help: "Guidance of the base image and of the final steps, 0 to 100 (default 7.5; 1 with --image).")
     var guidance: Double?
 
     @Option(name: .customLong("blend-steps"), help: "Final steps B that blend the layers together.")
     var blendSteps = 2
+
+    @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
+          help: ArgumentHelp(keepBackgroundHelp + " Default: on with --image, so a photo's unedited pixels stay the photo's."))
+    var keepBackground: Bool?
 
     @OptionGroup(title: "Region (default: full, margin 8; change later with `ldb set`)") var region: RegionOptions
 
@@ -72,6 +78,7 @@ struct New: ParsableCommand {
             if case .noSuchPath = error { throw CommandError.modelNotFound(model) }
             throw error
         }
+        let constraints = try ModelConstraints(location: location, predictionType: prediction?.type)
         // A path is stored absolute; a Hugging Face id (which names no path) as given, so that the project
         // follows the cache.
         let isPath = FileManager.default.fileExists(atPath: (model as NSString).expandingTildeInPath)
@@ -84,7 +91,7 @@ struct New: ParsableCommand {
             steps: steps, blendSteps: blendSteps,
             prompt: prompt ?? "", negativePrompt: negativePrompt,
             guidance: guidance ?? (image == nil ? 7.5 : 1),
-            seed: nil, sourceImageSHA256: nil, keepBackground: false)
+            seed: nil, sourceImageSHA256: nil, keepBackground: keepBackground ?? (image != nil))
         region.apply(to: &settings)
         var sourcePNG: Data?
         if let image {
@@ -99,9 +106,10 @@ struct New: ParsableCommand {
         guard settings.width % 8 == 0, settings.height % 8 == 0 else {
             throw CommandError.sizeNotMultipleOf8(width: settings.width, height: settings.height)
         }
-
+        try constraints.check(settings)
         let project = try Project.create(at: URL(fileURLWithPath: path), settings: settings,
                                          model: reference, sourceImagePNG: sourcePNG)
+        constraints.promptWarnings([("--prompt", prompt), ("--negative", negativePrompt)]).forEach(printError)
         let base = image.map { "from \($0)" } ?? "from prompt, seed \(settings.seed ?? 0)"
         print("created \(project.url.path): \(settings.width)x\(settings.height) \(base), \(settings.steps) steps")
     }

@@ -18,7 +18,9 @@ struct Render: ParsableCommand {
 
     @OptionGroup var project: ProjectArgument
 
-    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the image.", valueName: "out.png"))
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp(
+        "Where to write the PNG; - writes it to standard output. Never a project, an SQLite file or a folder.",
+        valueName: "out.png"))
     var output: String
 
     @Option(name: .customLong("latent-out"),
@@ -34,7 +36,7 @@ struct Render: ParsableCommand {
     @OptionGroup(title: "Region (default: the project's setting, see `ldb set`)") var region: RegionOptions
 
     @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
-          help: "Keep the base image's pixels outside the layers' masks (default: the project's setting).")
+          help: ArgumentHelp(keepBackgroundHelp + " Default: the project's setting."))
     var keepBackground: Bool?
 
     @Option(help: ArgumentHelp("Load this weights variant of the model, such as fp16.", valueName: "variant"))
@@ -43,6 +45,8 @@ struct Render: ParsableCommand {
     @OptionGroup var weights: WeightPrecisionOption
 
     func run() throws {
+        let image = try OutputFile(output, format: .png, inputs: [project.path], allowsStandardOutput: true)
+        let latent = try latentOutput.map { try OutputFile($0, format: .safetensors, inputs: [project.path]) }
         let interruption = Interruption()
         interruption.start()
         let document = try project.open()
@@ -50,16 +54,16 @@ struct Render: ParsableCommand {
         region.apply(to: &settings)
         let result = try Self.render(document, keepBackground: keepBackground, region: RegionSetting(settings),
                                      variant: variant, weightPrecision: weights.precision, interruption: interruption)
-        try result.image.writePNG(to: URL(fileURLWithPath: output))
-        if let latentOutput {
-            try SafeTensorsWriter.write(["latent": result.latent], to: URL(fileURLWithPath: latentOutput))
-        }
+        try image.write(result.image.pngData())
+        try latent?.write(SafeTensorsWriter.encode(["latent": result.latent], file: latent?.path ?? ""))
+        // With the picture on standard output, the messages go to standard error.
+        let say: (String) -> Void = image.isStandardOutput ? { printError($0) } : { print($0) }
         if json {
-            try printJSON(RenderJSON(output: output, result: result))
+            try say(RenderJSON(output: output, result: result).text())
             return
         }
-        print("rendered \(output) (\(result.image.width)x\(result.image.height))")
-        if stats { print(result.stats.report()) }
+        say("rendered \(output) (\(result.image.width)x\(result.image.height))")
+        if stats { say(result.stats.report()) }
     }
 
     /// Renders `document` with progress on stderr; shared with `ldb demo`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LDBDocument
+import LDBEditing
 
 /// `ldb set`: change the project's settings after it was made.
 struct SetCommand: ParsableCommand {
@@ -41,6 +42,8 @@ struct SetCommand: ParsableCommand {
 
     func run() throws {
         let document = try project.open()
+        // The model decides which step counts its schedule can run (nil when the model is not here).
+        let constraints = steps == nil ? nil : ModelConstraints.ofProject(try document.model())
         let revision = try document.commit { state in
             let before = state.settings
             if let prompt { state.settings.prompt = prompt }
@@ -50,6 +53,7 @@ struct SetCommand: ParsableCommand {
             if let blendSteps { state.settings.blendSteps = blendSteps }
             if let keepBackground { state.settings.keepBackground = keepBackground }
             region.apply(to: &state.settings)
+            try constraints?.check(state.settings)
             return "set " + describeChanges(from: before, to: state.settings)
                 .map { "\($0.field) \($0.change)" }.joined(separator: ", ")
         }

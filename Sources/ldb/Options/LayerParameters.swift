@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 import LDBDocument
+import LDBEditing
 import LDBImage
 
 /// The parameters a layer is made of, shared by `layer add` and `layer set`.
 ///
-/// Every value is optional here: `layer add` fills in defaults, `layer set` changes only what is given.
-/// Range checks live in the document (`ProjectState.validate()`), so no path can store a bad value.
+/// Every value is optional here: `layer add` fills in defaults (`Layer.Defaults`, listed in its help), `layer
+/// set` changes only what is given. Range checks live in the document (`ProjectState.validate()`, with the
+/// ranges of `ParameterBounds`), so no path can store a bad value.
 struct LayerParameters: ParsableArguments {
     @Option(help: "What to paint in the layer's region.")
     var prompt: String?
@@ -22,29 +24,29 @@ struct LayerParameters: ParsableArguments {
     @Option(help: ArgumentHelp("A rectangular region instead of a mask, in pixels.", valueName: "x,y,w,h"))
     var box: Box?
 
-    @Option(help: "The layer's noise seed (0 ... 2^64-1). A random seed is chosen and stored when omitted.")
+    @Option(help: "The layer's noise seed (0 ... 2^64-1).")
     var seed: UInt64?
 
     @Option(name: .customLong("regen-steps"),
-            help: "Denoising steps the layer regenerates, n with blend steps < n <= steps. Default: steps / 2.")
+            help: "Denoising steps the layer regenerates, n with blend steps < n <= steps.")
     var regenSteps: Int?
 
-    @Option(help: "How much fresh noise the layer adds, alpha >= 0. Default: 0.7.")
+    @Option(help: "How much fresh noise the layer adds, alpha from 0 to 100.")
     var strength: Double?
 
-    @Option(help: "The layer's classifier-free guidance scale, >= 0. Default: 7.5.")
+    @Option(help: "The layer's classifier-free guidance scale, 0 to 100.")
     var guidance: Double?
 
-    @Option(help: "How strongly the layer covers what lies below, in [0, 1]. Default: 1.")
+    @Option(help: "How strongly the layer covers what lies below, 0 to 1.")
     var opacity: Double?
 
-    @Option(help: "Softens the mask edge with a Gaussian blur of this radius in pixels, >= 0. Default: 0.")
+    @Option(help: "Softens the mask edge with a Gaussian blur of this radius in pixels, 0 to 1024.")
     var feather: Double?
 
     @Flag(inversion: .prefixedNo, help: "Regenerate outside the mask instead of inside.")
     var invert: Bool?
 
-    @Option(help: "The layer's name, unique in the project.")
+    @Option(help: "The layer's name: unique in the project, not a number, no tabs or newlines.")
     var name: String?
 
     func validate() throws {
@@ -55,6 +57,12 @@ struct LayerParameters: ParsableArguments {
 
     /// True when a region was given, by `--mask` or `--box`.
     var hasRegion: Bool { mask != nil || box != nil }
+
+    /// Warnings for the given prompts that are longer than the project's text encoder sees.
+    func promptWarnings(model: ModelReference) -> [String] {
+        guard prompt != nil || negativePrompt != nil, let constraints = ModelConstraints.ofProject(model) else { return [] }
+        return constraints.promptWarnings([("--prompt", prompt), ("--negative", negativePrompt)])
+    }
 
     /// Copies every given value except the region into `layer`.
     func apply(to layer: inout Layer) {

@@ -8,7 +8,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "A diffusers model folder, a single-file .safetensors checkpoint, or a Hugging Face id in the local cache.",
         valueName: "model"))
-    var model: String
+    var model: String?
 
     @Option(help: ArgumentHelp("With a Hugging Face id: the branch, tag or commit (default: main).",
                                valueName: "revision"))
@@ -27,13 +27,43 @@ struct ModelOptions: ParsableArguments {
         "For a single-file checkpoint: a diffusers folder whose configs and tokenizer describe it.", valueName: "dir"))
     var configurationFolder: String?
 
+    /// The model given, or a "Missing --model" error.
+    func name() throws -> String {
+        guard let model else { throw ValidationError("Missing expected argument '--model <model>'") }
+        return model
+    }
+
     func location() throws -> ModelLocation {
-        try ModelLocation.resolve(model, revision: revision)
+        try ModelLocation.resolve(name(), revision: revision)
     }
 
     func open() throws -> StableDiffusionModel {
         try StableDiffusionModel(location: location(), prediction: prediction?.type,
                                  configurationFolder: configurationFolder.map { URL(fileURLWithPath: $0) })
+    }
+}
+
+/// `--model M [--revision R] [--subfolder S] [--variant fp16]`: a tiny autoencoder (TAESD, diffusers' AutoencoderTiny).
+struct TinyAutoencoderOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "A folder holding config.json and diffusion_pytorch_model.safetensors (as madebyollin/taesd), a model folder "
+            + "whose model_index.json lists an AutoencoderTiny, or a Hugging Face id in the local cache.",
+        valueName: "model"))
+    var model: String
+
+    @Option(help: ArgumentHelp("With a Hugging Face id: the branch, tag or commit (default: main).",
+                               valueName: "revision"))
+    var revision: String?
+
+    @Option(help: ArgumentHelp("The folder inside the model that holds the tiny autoencoder.", valueName: "name"))
+    var subfolder: String?
+
+    @Option(help: ArgumentHelp("Load this weights variant, such as fp16 (default: float32 when present).",
+                               valueName: "variant"))
+    var variant: String?
+
+    func load(precision: WeightPrecision) throws -> AutoencoderTiny {
+        try AutoencoderTiny.load(model, revision: revision, subfolder: subfolder, variant: variant, precision: precision)
     }
 }
 
@@ -65,9 +95,15 @@ struct ProbeOutput: ParsableArguments {
                                                                       valueName: "out.safetensors"))
     var output: String
 
+    func validate() throws {
+        _ = try OutputFile(output, format: .safetensors, inputs: [])
+    }
+
+    /// Writes the tensors, never over one of `inputs` (the model, the input tensors).
     func write(_ tensors: [String: Tensor], integers: [String: SafeTensorsWriter.IntegerTensor] = [:],
-               metadata: [String: String] = [:]) throws {
-        try SafeTensorsWriter.write(tensors, metadata: metadata, integers: integers, to: URL(fileURLWithPath: output))
+               metadata: [String: String] = [:], inputs: [String] = []) throws {
+        let file = try OutputFile(output, format: .safetensors, inputs: inputs)
+        try file.write(SafeTensorsWriter.encode(tensors, metadata: metadata, integers: integers, file: output))
         let names = (Array(tensors.keys) + Array(integers.keys)).sorted()
         print("wrote \(names.joined(separator: ", ")) to \(output)")
     }
@@ -75,11 +111,17 @@ struct ProbeOutput: ParsableArguments {
 
 /// `--repeat K`: evaluate K times on the same input, printing each evaluation's time on stderr.
 struct RepeatOption: ParsableArguments {
-    @Option(name: .customLong("repeat"), help: "Evaluate K times on the same input and print each time on stderr.")
+    /// The most evaluations one run may repeat.
+    static let maximumCount = 1000
+
+    @Option(name: .customLong("repeat"),
+            help: "Evaluate K times (1 to 1000) on the same input and print each time on stderr.")
     var count = 1
 
     func validate() throws {
-        guard count >= 1 else { throw ValidationError("--repeat must be at least 1.") }
+        guard (1...Self.maximumCount).contains(count) else {
+            throw ValidationError("--repeat \(count) must be between 1 and \(Self.maximumCount).")
+        }
     }
 
     /// Runs `body` `count` times, printing `LABEL eval I: S s` after each, and returns the last result.

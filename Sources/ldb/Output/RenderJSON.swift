@@ -1,3 +1,4 @@
+import Foundation
 import LDBDocument
 import LDBEngine
 
@@ -40,5 +41,12 @@ struct RenderJSON: Encodable {
                 (name, Lookups(hits: stats.hits(kind), misses: stats.misses(kind)))
             }),
             seconds: Dictionary(stats.stageSeconds.map { ($0.stage, $0.seconds) }, uniquingKeysWith: +))
+    }
+
+    /// Pretty, key-sorted JSON, as `printJSON` writes it.
+    func text() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

@@ -1,16 +1,6 @@
 import Foundation
 import LDBDocument
-
-/// A number as a person writes it: `7.5`, `0.7`, `2` (no trailing `.0`).
-func formatNumber(_ value: Double) -> String {
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-    return String(value)
-}
-
-/// A string in double quotes, with quotes and backslashes escaped.
-func quoted(_ text: String) -> String {
-    "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-}
+import LDBEditing
 
 /// The layers as aligned text rows, bottom of the stack first.
 func layerTable(_ layers: [Layer]) -> [String] {

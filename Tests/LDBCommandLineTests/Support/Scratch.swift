@@ -2,19 +2,23 @@ import Crypto
 import Foundation
 import Testing
 
-/// A temporary folder with a stand-in model, removed when the test ends.
+/// A temporary folder, removed when the test ends, and the bundled tiny model.
 final class Scratch {
     let folder: URL
-    let model: URL
+    /// The tiny model (`ldb new` reads its configs to refuse what it could not render).
+    let model = URL(fileURLWithPath: ProbeCommandTests.model("tiny-sd1"))
 
     init() throws {
         folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("ldb-tests-\(UUID().uuidString)", isDirectory: true)
-        model = folder.appendingPathComponent("model", isDirectory: true)
-        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
-        // `ldb new` records a model without loading it; a folder with a config is enough to fingerprint.
-        try Data(#"{"_class_name": "StableDiffusionPipeline"}"#.utf8)
-            .write(to: model.appendingPathComponent("model_index.json"))
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// A copy of the tiny model in the scratch folder, to change or remove.
+    func copyOfModel(_ name: String = "model") throws -> URL {
+        let copy = folder.appendingPathComponent(name, isDirectory: true)
+        try FileManager.default.copyItem(at: model, to: copy)
+        return copy
     }
 
     deinit {

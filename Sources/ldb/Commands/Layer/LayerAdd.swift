@@ -1,13 +1,20 @@
 import ArgumentParser
 import Foundation
 import LDBDocument
+import LDBEditing
 
 extension LayerCommand {
     /// `ldb layer add`: put a new layer on top of the stack.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a layer on top of the stack.",
-            discussion: "The region comes from --mask or --box; --prompt says what to paint there."
+            discussion: """
+                The region comes from --mask or --box; --prompt says what to paint there. What is not given takes \
+                its default: the name "layer N", a random seed (stored), regen steps half the project's steps \
+                (more than its blend steps), strength \(formatNumber(Layer.Defaults.strength)), guidance \
+                \(formatNumber(Layer.Defaults.guidance)), opacity \(formatNumber(Layer.Defaults.opacity)), feather \
+                \(formatNumber(Layer.Defaults.feather)), not inverted.
+                """
         )
 
         @OptionGroup var project: ProjectArgument
@@ -25,27 +32,15 @@ extension LayerCommand {
 
             var name = ""
             try document.commit { state, context in
-                var layer = Layer(
-                    id: 0, name: nextLayerName(in: state.layers), visible: true, prompt: "", negativePrompt: "",
-                    seed: UInt64.random(in: .min ... .max),
-                    regenSteps: max(state.settings.blendSteps + 1, state.settings.steps / 2),
-                    strength: 0.7, guidance: 7.5, opacity: 1, feather: 0, invert: false,
-                    maskSHA256: try context.putBlob(Data(region.bytes)))
+                var layer = Layer.new(in: state, maskSHA256: try context.putBlob(Data(region.bytes)))
                 parameters.apply(to: &layer)
                 state.layers.append(layer)
                 name = layer.name
                 return "add layer \(quoted(layer.name))"
             }
+            parameters.promptWarnings(model: try document.model()).forEach(printError)
             let added = try document.layer(name)
             print("added layer \(added.id) \(quoted(added.name)) with seed \(added.seed)")
         }
     }
-}
-
-/// The first free name of the form `layer N`.
-func nextLayerName(in layers: [Layer]) -> String {
-    let names = Set(layers.map(\.name))
-    var number = layers.count + 1
-    while names.contains("layer \(number)") { number += 1 }
-    return "layer \(number)"
 }

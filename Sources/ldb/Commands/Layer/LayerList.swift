@@ -1,5 +1,6 @@
 import ArgumentParser
 import LDBDocument
+import LDBEditing
 
 extension LayerCommand {
     /// `ldb layer list`: the stack, bottom first.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LDBDocument
+import LDBEditing
 
 extension LayerCommand {
     /// `ldb layer move`: change where a layer sits in the stack.

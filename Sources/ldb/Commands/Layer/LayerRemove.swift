@@ -1,5 +1,6 @@
 import ArgumentParser
 import LDBDocument
+import LDBEditing
 
 extension LayerCommand {
     /// `ldb layer rm`: take a layer out of the stack (undo brings it back).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LDBDocument
+import LDBEditing
 
 extension LayerCommand {
     /// `ldb layer hide`: keep a layer but leave it out of the render.

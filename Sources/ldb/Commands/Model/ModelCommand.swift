@@ -20,7 +20,7 @@ extension ModelCommand {
                 """,
             subcommands: [
                 Tokenize.self, TextEncoderProbe.self, UNetProbe.self, VAEEncodeProbe.self, VAEDecodeProbe.self,
-                RandnProbe.self, SampleProbe.self, InvertProbe.self,
+                TinyDecodeProbe.self, TinyEncodeProbe.self, RandnProbe.self, SampleProbe.self, InvertProbe.self,
             ]
         )
     }

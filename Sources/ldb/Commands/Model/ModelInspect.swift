@@ -9,10 +9,25 @@ extension ModelCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show a model's family, prediction type, sizes, parameter counts, dtypes and fingerprint.")
 
-        @OptionGroup var model: ModelOptions
+        @Argument(help: ArgumentHelp(
+            "A diffusers model folder, a single-file .safetensors checkpoint, or a Hugging Face id in the local cache "
+                + "(or give it with --model).", valueName: "model"))
+        var positionalModel: String?
+
+        @OptionGroup var options: ModelOptions
         @OptionGroup var output: JSONFlag
 
+        func validate() throws {
+            switch (positionalModel, options.model) {
+            case (nil, nil): throw ValidationError("Give the model: ldb model inspect MODEL.")
+            case (.some, .some): throw ValidationError("Give the model once: as MODEL or with --model, not both.")
+            default: break
+            }
+        }
+
         func run() throws {
+            var model = options
+            model.model = positionalModel ?? options.model
             let location = try model.location()
             let source = try model.open()
             let scheduler = try source.schedulerConfig

@@ -31,7 +31,7 @@ extension ModelCommand.Probe {
             let out = try repetitions.run("unet") {
                 try unet(sample: sample, timesteps: timesteps, encoderHiddenStates: states)
             }
-            try output.write(["out": out])
+            try output.write(["out": out], inputs: [try model.name(), input.input])
         }
     }
 
@@ -50,7 +50,7 @@ extension ModelCommand.Probe {
         func run() throws {
             let vae = try model.open().autoencoder(variant: model.variant, precision: weights.precision)
             let (mean, logVariance) = try vae.encode(try input.file().tensor("image"))
-            try output.write(["mean": mean, "logvar": logVariance])
+            try output.write(["mean": mean, "logvar": logVariance], inputs: [try model.name(), input.input])
         }
     }
 
@@ -71,7 +71,52 @@ extension ModelCommand.Probe {
             let vae = try model.open().autoencoder(variant: model.variant, precision: weights.precision)
             let latent = try input.file().tensor("latent")
             let sample = try repetitions.run("vae-decode") { try vae.decode(latent) }
+            try output.write(["sample": sample], inputs: [try model.name(), input.input])
+        }
+    }
+
+    /// `ldb model probe tiny-decode`: the tiny autoencoder's image of a latent.
+    struct TinyDecodeProbe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tiny-decode",
+            abstract: "Decode a latent with a tiny autoencoder (TAESD).",
+            discussion: """
+                Reads latent [1,4,h,w], the diffusion model's latent as it is (TAESD's scaling factor is 1); \
+                writes sample [1,3,8h,8w], nominally in [-1,1].
+                """)
+
+        @OptionGroup var model: TinyAutoencoderOptions
+        @OptionGroup var weights: WeightPrecisionOption
+        @OptionGroup var input: ProbeInput
+        @OptionGroup var output: ProbeOutput
+        @OptionGroup var repetitions: RepeatOption
+
+        func run() throws {
+            let autoencoder = try model.load(precision: weights.precision)
+            let latent = try input.file().tensor("latent")
+            let sample = try repetitions.run("tiny-decode") { try autoencoder.decode(latent) }
             try output.write(["sample": sample])
+        }
+    }
+
+    /// `ldb model probe tiny-encode`: the tiny autoencoder's latent of an image.
+    struct TinyEncodeProbe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tiny-encode",
+            abstract: "Encode an image with a tiny autoencoder (TAESD).",
+            discussion: "Reads image [1,3,H,W] in [-1,1]; writes latent [1,4,H/8,W/8] (sizes rounded up).")
+
+        @OptionGroup var model: TinyAutoencoderOptions
+        @OptionGroup var weights: WeightPrecisionOption
+        @OptionGroup var input: ProbeInput
+        @OptionGroup var output: ProbeOutput
+        @OptionGroup var repetitions: RepeatOption
+
+        func run() throws {
+            let autoencoder = try model.load(precision: weights.precision)
+            let image = try input.file().tensor("image")
+            let latent = try repetitions.run("tiny-encode") { try autoencoder.encode(image) }
+            try output.write(["latent": latent])
         }
     }
 }

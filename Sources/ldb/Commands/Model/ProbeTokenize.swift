@@ -36,7 +36,8 @@ extension ModelCommand.Probe {
             let ids = try source.tokenizer().encode(prompt)
             let hidden = try source.textEncoder(variant: model.variant, precision: weights.precision).encode([ids])
             try output.write(["last_hidden_state": hidden],
-                             integers: ["input_ids": .init(shape: [1, ids.count], values: ids.map(Int64.init))])
+                             integers: ["input_ids": .init(shape: [1, ids.count], values: ids.map(Int64.init))],
+                             inputs: [try model.name()])
         }
     }
 
@@ -46,7 +47,7 @@ extension ModelCommand.Probe {
             commandName: "randn", abstract: "Write torch.randn(shape) for a seed, as PyTorch's CPU generator makes it.")
 
         @Option(help: "The generator's seed (0 ... 2^64-1).") var seed: UInt64
-        @Option(help: ArgumentHelp("The shape, comma separated.", valueName: "d0,d1,...")) var shape: Shape
+        @Option(help: ArgumentHelp("The shape, comma separated; at most 2^28 elements.", valueName: "d0,d1,...")) var shape: Shape
         @OptionGroup var output: ProbeOutput
 
         func run() throws {
@@ -55,13 +56,22 @@ extension ModelCommand.Probe {
     }
 }
 
-/// A tensor shape given as `1,4,16,24`.
+/// A tensor shape given as `1,4,16,24`, of at most `maximumCount` elements.
 struct Shape: ExpressibleByArgument {
+    /// 2^28 elements: a 1 GiB float32 tensor.
+    static let maximumCount = 1 << 28
+
     var dimensions: [Int]
 
     init?(argument: String) {
         let parts = argument.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? -1) >= 0 }) else { return nil }
         dimensions = parts.compactMap { $0 }
+        var count = 1
+        for dimension in dimensions {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow, product <= Self.maximumCount else { return nil }
+            count = product
+        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LDBDiffusion
+import LDBDocument
 import LDBTensor
 
 extension ModelCommand.Probe {
@@ -20,6 +21,22 @@ extension ModelCommand.Probe {
         @Option(help: ArgumentHelp("The image size.", valueName: "WxH")) var size: ImageSize
         @OptionGroup var output: ProbeOutput
 
+        func validate() throws {
+            if let problem = ParameterBounds.sizeProblem(width: size.width, height: size.height) {
+                throw ValidationError("--size: \(problem)")
+            }
+            try Self.validate(steps: steps)
+            guard ParameterBounds.guidance.contains(guidance) else {
+                throw ValidationError("--guidance \(guidance) must be a number from 0 to \(Int(ParameterBounds.guidance.upperBound))")
+            }
+        }
+
+        static func validate(steps: Int) throws {
+            guard ParameterBounds.steps.contains(steps) || steps == 1 else {
+                throw ValidationError("--steps \(steps) must be between 1 and \(ParameterBounds.steps.upperBound)")
+            }
+        }
+
         func run() throws {
             let pipeline = try model.open().pipeline(variant: model.variant, precision: weights.precision)
             let progress = ProgressReporter("sample")
@@ -27,7 +44,8 @@ extension ModelCommand.Probe {
                 prompt: prompt, negativePrompt: negativePrompt, guidance: guidance, seed: seed, steps: steps,
                 width: size.width, height: size.height, progress: progress.update)
             try output.write(
-                Dictionary(uniqueKeysWithValues: trajectory.enumerated().map { ("Z\($0.offset)", $0.element) }))
+                Dictionary(uniqueKeysWithValues: trajectory.enumerated().map { ("Z\($0.offset)", $0.element) }),
+                inputs: [try model.name()])
         }
     }
 
@@ -45,13 +63,18 @@ extension ModelCommand.Probe {
         @Option(help: "Inversion steps N.") var steps: Int
         @OptionGroup var output: ProbeOutput
 
+        func validate() throws {
+            try SampleProbe.validate(steps: steps)
+        }
+
         func run() throws {
             let pipeline = try model.open().pipeline(variant: model.variant, precision: weights.precision)
             let progress = ProgressReporter("invert")
             let trajectory = try pipeline.inversionTrajectory(
                 image: try input.file().tensor("image"), prompt: prompt, steps: steps, progress: progress.update)
             try output.write(
-                Dictionary(uniqueKeysWithValues: trajectory.enumerated().map { ("X\($0.offset)", $0.element) }))
+                Dictionary(uniqueKeysWithValues: trajectory.enumerated().map { ("X\($0.offset)", $0.element) }),
+                inputs: [try model.name(), input.input])
         }
     }
 }
