@@ -64,11 +64,11 @@ struct CacheKeys: Sendable {
     /// Key of a final render: the base, the finish (prompt, negative prompt, guidance g0, B), the visible layers'
     /// keys bottom to top, and keep-background.
     func render(baseKey: String, settings: ProjectSettings, layerKeys: [String], keepBackground: Bool,
-                region: RegionSetting = .full) -> String {
+                region: RegionSetting = .full, previewDecoder: String? = nil) -> String {
         key("render", RenderDescription(
             base: baseKey, prompt: settings.prompt, negativePrompt: settings.negativePrompt,
             guidance: number(settings.guidance), blendSteps: settings.blendSteps, layers: layerKeys,
-            keepBackground: keepBackground, region: RegionDescription(region)))
+            keepBackground: keepBackground, region: RegionDescription(region), previewDecoder: previewDecoder))
     }
 
     /// Key of the decoded clean base latent decode(Z[N]), the background a generated project keeps.
@@ -77,8 +77,8 @@ struct CacheKeys: Sendable {
     }
 
     /// Key of P0, decode(Z[N]) in [0, 1] before rounding, which region mode blends its windows into.
-    func basePixels(baseKey: String) -> String {
-        key("base-pixels", ["base": baseKey])
+    func basePixels(baseKey: String, previewDecoder: String? = nil) -> String {
+        key("base-pixels", ["base": baseKey, "previewDecoder": previewDecoder].compactMapValues { $0 })
     }
 
     /// Key of the first steps of a base trajectory that was interrupted: what a later render resumes from.
@@ -206,4 +206,6 @@ private struct RenderDescription: Encodable {
     let layers: [String]
     let keepBackground: Bool
     let region: RegionDescription?
+    /// The fingerprint of the preview decoder the picture was decoded with; nil for the model's VAE.
+    let previewDecoder: String?
 }

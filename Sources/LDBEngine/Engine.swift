@@ -131,17 +131,18 @@ public final class Engine: @unchecked Sendable {
     ///   - progress: called after each step of each stage, with the latent it made.
     ///   - previewDecoder: decodes each step's latent into `RenderProgress.preview` (a tiny autoencoder, or the
     ///     model's own VAE); the previews are not part of the render's statistics and never cached.
+    ///   - finalDecoder: decodes the final picture instead of the VAE (a preview, cached under its own keys).
     ///   - isCancelled: checked before each UNet step.
     /// - Throws: `EngineError.cancelled`, or the document's, the model's or the image code's errors.
     public func render(state: ProjectState?, masks: [Data] = [], keepBackground: Bool? = nil,
                        region: RegionSetting? = nil, progress: EngineProgress? = nil,
-                       previewDecoder: (any LatentCoding)? = nil,
+                       previewDecoder: (any LatentCoding)? = nil, finalDecoder: PreviewDecoder? = nil,
                        isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> RenderResult {
         try lock.withLock {
             let state = try state ?? project.state()
             let session = try RenderSession(engine: self, state: state, masks: masks, region: region,
                                             progress: progress, previewDecoder: previewDecoder,
-                                            isCancelled: isCancelled)
+                                            finalDecoder: finalDecoder, isCancelled: isCancelled)
             session.stats.addTime(pendingModelLoadSeconds, to: RenderStage.modelLoad.rawValue)
             pendingModelLoadSeconds = 0
             let result = try session.render(keepBackground: keepBackground ?? session.settings.keepBackground)

@@ -21,9 +21,12 @@ final class RenderSession {
 
     private let progress: EngineProgress?
     private let previewDecoder: (any LatentCoding)?
+    /// Decodes the final picture instead of the VAE, when given.
+    private let finalDecoder: PreviewDecoder?
     private let isCancelled: @Sendable () -> Bool
     private var embeddings: [String: Tensor] = [:]
     private var masks: [String: LatentMask] = [:]
+    private var previewDecodes = (count: 0, pixels: 0)
     /// Mask bytes not in the project, by SHA-256 (hex).
     private let uncommittedBlobs: [String: Data]
 
@@ -34,7 +37,7 @@ final class RenderSession {
     ///   - previewDecoder: decodes each step's latent for `progress`.
     init(engine: Engine, state: ProjectState, masks: [Data] = [], region: RegionSetting? = nil,
          progress: EngineProgress? = nil, previewDecoder: (any LatentCoding)? = nil,
-         isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
+         finalDecoder: PreviewDecoder? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
         project = engine.project
         pipeline = engine.pipeline.counting(into: UNetEvaluationCounter(parent: engine.pipeline.evaluationCounter))
         keys = engine.keys
@@ -49,6 +52,7 @@ final class RenderSession {
         latentShape = try pipeline.latentShape(width: settings.width, height: settings.height)
         self.progress = progress
         self.previewDecoder = progress == nil ? nil : previewDecoder
+        self.finalDecoder = finalDecoder
         self.isCancelled = isCancelled
         uncommittedBlobs = Dictionary(masks.map { (Project.blobSHA256($0), $0) }, uniquingKeysWith: { first, _ in first })
     }
@@ -70,7 +74,8 @@ final class RenderSession {
         let visible = visibleLayers
         let layerKeys = visible.map(layerKey)
         let renderKey = keys.render(baseKey: baseKey, settings: settings, layerKeys: layerKeys,
-                                    keepBackground: keepBackground, region: region)
+                                    keepBackground: keepBackground, region: region,
+                                    previewDecoder: finalDecoder?.fingerprint)
         let cached = try timed(.store) {
             try lookup(.render, renderKey, parse: { entry -> (image: RGBImage, latent: Tensor)? in
                 guard entry.tensors.count == 1, entry.tensors[0].shape == latentShape,
@@ -112,7 +117,9 @@ final class RenderSession {
                                           stage: .finish), "the finished latent")
             }
         }
-        let picture = try timed(.decode) { try decode(latent) }
+        let picture = try timed(.decode) {
+            try RGBImage(width: settings.width, height: settings.height, tensorValues: decodeFinal(latent).scalars)
+        }
         return (picture, latent)
     }
 
@@ -143,8 +150,7 @@ final class RenderSession {
         }
         let picture = try timed(.decode) {
             let base = try basePixels(trajectory: trajectory)
-            let windowPixels = try unit(pipeline.decode(latent: window.crop(latent)))
-            try reportDecode()
+            let windowPixels = try unit(decodeFinal(window.crop(latent)))
             let factor = pipeline.latentFactor
             let pixelWeight = RegionBlend.bilinear(weight, height: latentHeight, width: latentWidth,
                                                    outputHeight: settings.height, outputWidth: settings.width)
@@ -156,6 +162,8 @@ final class RenderSession {
 
     private func finished(image: RGBImage, latent: Tensor) -> RenderResult {
         stats.record(pipeline.work)
+        stats.vaeDecodes += previewDecodes.count
+        stats.vaeDecodedPixels += previewDecodes.pixels
         return RenderResult(image: image, latent: latent, stats: stats)
     }
 
@@ -307,6 +315,21 @@ final class RenderSession {
         return try RGBImage(width: settings.width, height: settings.height, tensorValues: pixels.scalars)
     }
 
+    /// The final picture's pixels of `latent` (the whole latent or a window): the preview decoder's when there is
+    /// one (its runs counted here, as the pipeline counts the VAE's), else the VAE's.
+    private func decodeFinal(_ latent: Tensor) throws -> Tensor {
+        guard let finalDecoder else {
+            let pixels = try pipeline.decode(latent: latent)
+            try reportDecode()
+            return pixels
+        }
+        let pixels = try finalDecoder.decoder.decode(latent: latent)
+        previewDecodes.count += 1
+        previewDecodes.pixels += pixels.shape[0] * pixels.shape[2] * pixels.shape[3]
+        progress?(RenderProgress(stage: .decode, completed: previewDecodes.count, total: previewDecodes.count))
+        return pixels
+    }
+
     private func reportDecode() throws {
         let done = pipeline.work.vaeDecodes
         progress?(RenderProgress(stage: .decode, completed: done, total: done))
@@ -332,15 +355,14 @@ final class RenderSession {
 
     /// P0: decode(Z[N]) in [0, 1] before rounding, cached once per base.
     private func basePixels(trajectory: [Tensor]) throws -> Tensor {
-        let key = keys.basePixels(baseKey: baseKey)
+        let key = keys.basePixels(baseKey: baseKey, previewDecoder: finalDecoder?.fingerprint)
         let shape = [1, 3, settings.height, settings.width]
         if let cached = try lookup(.render, key, parse: { entry in
             entry.tensors.count == 1 && entry.tensors[0].shape == shape ? entry.tensors[0] : nil
         }) {
             return cached
         }
-        let pixels = try unit(pipeline.decode(latent: trajectory[steps]))
-        try reportDecode()
+        let pixels = try unit(decodeFinal(trajectory[steps]))
         try project.storeCache(.render, key: key, data: CacheEntry(tensors: [pixels]).encoded())
         return pixels
     }

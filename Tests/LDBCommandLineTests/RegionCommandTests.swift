@@ -75,4 +75,18 @@ struct RegionCommandTests {
         try expectFailure(["set", project, "--region", "window"], message: "region", unchanged: project,
                           scratch: scratch)
     }
+
+    @Test func aPreviewDecoderDecodesTheWindowAndIsNeverServedAsAFullRender() throws {
+        let scratch = try Scratch()
+        let project = try project(scratch, ["--region", "crop", "--region-margin", "4"])
+        let taesd = ProbeCommandTests.fixtures.appendingPathComponent("models/tiny-taesd").path
+        let preview = try render(project, scratch, ["--preview-decoder", taesd])
+        // The base picture P0 and the 64x64 window, both through the tiny decoder.
+        #expect(preview["vae_decoded_pixels"] as? Int == 128 * 128 + 64 * 64)
+        // The full render reuses the layer, runs the finish again and decodes P0 and the window with the VAE.
+        let full = try render(project, scratch)
+        #expect((full["cache"] as? [String: [String: Int]])?["renders"]?["misses"] == 2)
+        #expect(full["unet_calls"] as? Int == 2)
+        #expect(try render(project, scratch, ["--preview-decoder", taesd])["unet_calls"] as? Int == 0)
+    }
 }

@@ -56,3 +56,17 @@ extension NoisePredicting {
         return latent
     }
 }
+
+extension AutoencoderTiny: LatentCoding {
+    public var latentFactor: Int { configuration.downsamplingFactor }
+
+    /// The diffusion model's latent of an image: TAESD's latent times its scaling factor (1 for TAESD).
+    public func encode(image: Tensor) throws -> Tensor {
+        try encode(image) * configuration.scalingFactor
+    }
+
+    /// The image of the diffusion model's latent, divided by TAESD's scaling factor first (1 for TAESD).
+    public func decode(latent: Tensor) throws -> Tensor {
+        try decode(latent / configuration.scalingFactor)
+    }
+}

@@ -35,6 +35,12 @@ struct Render: ParsableCommand {
 
     @OptionGroup(title: "Region (default: the project's setting, see `ldb set`)") var region: RegionOptions
 
+    @Option(name: .customLong("preview-decoder"), help: ArgumentHelp(
+        "Decode the picture with this tiny autoencoder (TAESD: a folder, or a Hugging Face id in the cache) "
+            + "instead of the VAE: a fast preview, cached apart from full renders.",
+        valueName: "decoder"))
+    var previewDecoder: String?
+
     @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
           help: ArgumentHelp(keepBackgroundHelp + " Default: the project's setting."))
     var keepBackground: Bool?
@@ -52,8 +58,14 @@ struct Render: ParsableCommand {
         let document = try project.open()
         var settings = try document.state().settings
         region.apply(to: &settings)
+        let decoder = try previewDecoder.map { reference in
+            let folder = try AutoencoderTiny.folder(for: reference)
+            return PreviewDecoder(decoder: try AutoencoderTiny.load(folder: folder),
+                                  fingerprint: try ModelReference.fingerprint(of: folder))
+        }
         let result = try Self.render(document, keepBackground: keepBackground, region: RegionSetting(settings),
-                                     variant: variant, weightPrecision: weights.precision, interruption: interruption)
+                                     finalDecoder: decoder, variant: variant, weightPrecision: weights.precision,
+                                     interruption: interruption)
         try image.write(result.image.pngData())
         try latent?.write(SafeTensorsWriter.encode(["latent": result.latent], file: latent?.path ?? ""))
         // With the picture on standard output, the messages go to standard error.
@@ -68,7 +80,7 @@ struct Render: ParsableCommand {
 
     /// Renders `document` with progress on stderr; shared with `ldb demo`.
     static func render(_ document: Project, keepBackground: Bool? = nil, region: RegionSetting? = nil,
-                       variant: String? = nil,
+                       finalDecoder: PreviewDecoder? = nil, variant: String? = nil,
                        weightPrecision: WeightPrecision = .float32,
                        interruption: Interruption? = nil) throws -> RenderResult {
         let engine = try Engine.open(project: document, variant: variant, weightPrecision: weightPrecision)
@@ -80,6 +92,7 @@ struct Render: ParsableCommand {
         do {
             return try engine.render(state: nil, keepBackground: keepBackground, region: region,
                                      progress: { progress.update(stage: $0.label, step: $0.completed, of: $0.total) },
+                                     finalDecoder: finalDecoder,
                                      isCancelled: { interruption?.isInterrupted ?? false })
         } catch EngineError.cancelled {
             FileHandle.standardError.write(Data(
