@@ -31,5 +31,14 @@ let package = Package(
             ],
             path: "Sources/EngineBenchmark"
         ),
+        .executableTarget(
+            name: "region-benchmark",
+            dependencies: [
+                .product(name: "LDBEngine", package: "ldb"),
+                .product(name: "LDBDocument", package: "ldb"),
+                .product(name: "LDBDiffusion", package: "ldb"),
+            ],
+            path: "Sources/RegionBenchmark"
+        ),
     ]
 )

@@ -1,10 +1,12 @@
 """Reference results of Layered Diffusion Brushes edits (shared/LDB.md), computed on diffusers components.
 
     python Fixtures/scripts/ldb_reference.py      # or: python Fixtures/make_fixtures.py ldb_reference
+    python Fixtures/scripts/ldb_reference.py region   # only the region-mode case (Fixtures/ldb/region/)
 
 Writes Fixtures/ldb/: the masks as 8-bit gray PNGs and one safetensors file per case with the base trajectory,
 the latent masks, each layer's result, the composites and the finished latents for the layer orders
-[L1, L2], [L2, L1] and [L1] alone. An independent implementation of LDB.md for the Swift engine to match:
+[L1, L2], [L2, L1] and [L1] alone; and in Fixtures/ldb/region/ a region-mode case (docs/algorithm.md,
+"Region mode"): windows, cropped layer results, the weighted finish and the blended pixels. An independent implementation of LDB.md for the Swift engine to match:
 it follows the document step by step with diffusers' schedulers, UNet and VAE. Deterministic (CPU, float32,
 one thread); running it again rewrites the same bytes. Needs Fixtures/models/ and Fixtures/reference/
 (scripts/models.py) to exist. See Fixtures/README.md, "LDB edit references".
@@ -23,7 +25,7 @@ import torch  # noqa: E402
 from diffusers import DDIMInverseScheduler, DDIMScheduler, StableDiffusionPipeline  # noqa: E402
 from safetensors import safe_open  # noqa: E402
 from safetensors.torch import load_file  # noqa: E402
-from scipy.ndimage import gaussian_filter, maximum_filter  # noqa: E402
+from scipy.ndimage import distance_transform_cdt, gaussian_filter, maximum_filter  # noqa: E402
 
 from models import _deterministic  # noqa: E402
 from models_build import load_model  # noqa: E402
@@ -31,6 +33,7 @@ from models_reference import _encode, _guided, _pixels_to_tensor, _save  # noqa:
 
 FIXTURES = Path(__file__).resolve().parent.parent
 OUT = FIXTURES / "ldb"
+REGION_OUT = OUT / "region"
 
 STEPS = 6
 BLEND_STEPS = 2
@@ -73,10 +76,26 @@ class RampInRectangle:
 
 
 @dataclass(frozen=True)
+class Box:
+    """value = 1 inside x in [x0, x1), y in [y0, y1); 0 outside."""
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    def values(self, width: int, height: int) -> np.ndarray:
+        y, x = np.mgrid[0:height, 0:width]
+        return ((x >= self.x0) & (x < self.x1) & (y >= self.y0) & (y < self.y1)).astype(np.float64)
+
+    def describe(self) -> str:
+        return f"1 for x in [{self.x0}, {self.x1}), y in [{self.y0}, {self.y1}); 0 elsewhere; x, y pixel indices"
+
+
+@dataclass(frozen=True)
 class Mask:
     """A mask file of Fixtures/ldb/ and the formula its 8-bit values come from."""
     file: str
-    shape: SoftDisk | RampInRectangle
+    shape: SoftDisk | RampInRectangle | Box
 
 
 @dataclass(frozen=True)
@@ -133,10 +152,10 @@ CASES = (
 ORDERS = {"L1_L2": ("L1", "L2"), "L2_L1": ("L2", "L1"), "L1": ("L1",)}
 
 
-def write_mask(mask: Mask, width: int, height: int) -> np.ndarray:
+def write_mask(mask: Mask, width: int, height: int, folder: Path = OUT) -> np.ndarray:
     """Writes the mask as an 8-bit gray PNG (values rounded from the formula) and returns what reading it
     back gives: uint8 / 255 in float64, [height, width]. Both implementations start from these bytes."""
-    path = OUT / mask.file
+    path = folder / mask.file
     quantized = np.round(mask.shape.values(width, height) * 255.0).astype(np.uint8)
     with open(path, "wb") as file:
         png.Writer(width, height, greyscale=True, bitdepth=8).write(file, quantized.tolist())
@@ -294,7 +313,8 @@ def check_composite_outside_masks(composite_latent: torch.Tensor, base: torch.Te
     print(f"  {where}: equals Z[b] on the {count} latent positions outside the masks")
 
 
-def _metadata_for(case: Case, pipeline: StableDiffusionPipeline, factor: int, timesteps: torch.Tensor) -> dict:
+def _metadata_for(case: Case, pipeline: StableDiffusionPipeline, factor: int, timesteps: torch.Tensor,
+                  layers: tuple[Layer, ...] = LAYERS, orders: dict[str, tuple[str, ...]] = ORDERS) -> dict:
     metadata: dict[str, object] = {
         "case": case.name, "model": f"models/{case.model}", "prompt": case.prompt,
         "negative_prompt": case.negative_prompt, "guidance": case.guidance, "width": case.width,
@@ -309,7 +329,8 @@ def _metadata_for(case: Case, pipeline: StableDiffusionPipeline, factor: int, ti
     else:
         metadata["image"] = case.image
         metadata["inversion"] = "DDIMInverseScheduler.from_config(same config), guidance 1, VAE mean * scaling"
-    for layer in LAYERS:
+    folder = "ldb/region" if layers is not LAYERS else "ldb"
+    for layer in layers:
         mask = case.masks[layer.name]
         metadata.update({
             f"{layer.name}.prompt": layer.prompt, f"{layer.name}.negative_prompt": layer.negative_prompt,
@@ -317,9 +338,9 @@ def _metadata_for(case: Case, pipeline: StableDiffusionPipeline, factor: int, ti
             f"{layer.name}.strength": layer.strength, f"{layer.name}.guidance": layer.guidance,
             f"{layer.name}.opacity": layer.opacity, f"{layer.name}.feather": layer.feather,
             f"{layer.name}.invert": layer.invert, f"{layer.name}.visible": True,
-            f"{layer.name}.mask": f"ldb/{mask.file}", f"{layer.name}.mask_formula": mask.shape.describe(),
+            f"{layer.name}.mask": f"{folder}/{mask.file}", f"{layer.name}.mask_formula": mask.shape.describe(),
         })
-    for suffix, order in ORDERS.items():
+    for suffix, order in orders.items():
         metadata[f"order.{suffix}"] = ",".join(order)
     return metadata
 
@@ -387,15 +408,151 @@ def write_case(case: Case) -> None:
     _save(OUT / f"{case.name}.safetensors", tensors, _metadata_for(case, pipeline, factor, tensors["timesteps"]))
 
 
+# Region mode (docs/algorithm.md, "Region mode"). 128 x 128 pixels give a 16 x 16 latent; tiny-sd1's UNet has
+# three down blocks, so windows are multiples of u = 4 cells. With margin c = 4 every layer's window is partial:
+# R1 and R2 are soft disks that overlap, R3 a box in the bottom-right corner whose window is clipped by the
+# latent's edge and grows towards the top-left to reach a multiple of u.
+REGION_MARGIN = 4
+R1 = Layer("R1", "a red roof", "", seed=11, regen_steps=4, strength=0.7, guidance=7.5, opacity=0.9,
+           feather=1.5, invert=False)
+R2 = Layer("R2", "a starry night sky", "daylight", seed=22, regen_steps=5, strength=1.0, guidance=5.0,
+           opacity=1.0, feather=0.0, invert=False)
+R3 = Layer("R3", "a green door", "", seed=33, regen_steps=3, strength=0.8, guidance=7.5, opacity=1.0,
+           feather=0.0, invert=False)
+REGION_LAYERS = (R1, R2, R3)
+REGION_CASE = Case("tiny-sd1-region", "tiny-sd1", "a watercolor lighthouse", "blurry", guidance=7.5, width=128,
+                   height=128, seed=1234,
+                   masks={"R1": Mask("region_r1.png", SoftDisk(centre_x=30, centre_y=30, radius=12, edge=4)),
+                          "R2": Mask("region_r2.png", SoftDisk(centre_x=50, centre_y=40, radius=12, edge=4)),
+                          "R3": Mask("region_r3.png", Box(x0=104, y0=112, x1=128, y1=128))})
+# Visible layers, bottom to top. Without R3 the finish window U is partial too.
+REGION_ORDERS = {"R1_R2_R3": ("R1", "R2", "R3"), "R1_R2": ("R1", "R2")}
+
+
+def window(support: np.ndarray, margin: int, multiple: int) -> tuple[int, int, int, int]:
+    """window(S, c) of a non-empty boolean [h, w] support: (y0, y1, x0, x1), half-open."""
+    bounds = []
+    for axis in (0, 1):
+        filled = np.nonzero(support.any(axis=1 - axis))[0]
+        size = support.shape[axis]
+        low, high = max(0, int(filled[0]) - margin), min(size, int(filled[-1]) + 1 + margin)
+        length = high - low
+        rounded = -(-length // multiple) * multiple
+        if rounded >= size:
+            low, high = 0, size
+        else:
+            need = rounded - length
+            grow = min(need, size - high)
+            high += grow
+            low -= need - grow
+        bounds.append((low, high))
+    (y0, y1), (x0, x1) = bounds
+    return y0, y1, x0, x1
+
+
+def crop(tensor: torch.Tensor, box: tuple[int, int, int, int]) -> torch.Tensor:
+    y0, y1, x0, x1 = box
+    return tensor[:, :, y0:y1, x0:x1].clone()
+
+
+def pasted(base: torch.Tensor, part: torch.Tensor, box: tuple[int, int, int, int]) -> torch.Tensor:
+    y0, y1, x0, x1 = box
+    result = base.clone()
+    result[:, :, y0:y1, x0:x1] = part
+    return result
+
+
+def to_unit(pixels: torch.Tensor) -> torch.Tensor:
+    """The VAE decoder's output mapped to [0, 1] and clamped (before rounding)."""
+    return (pixels / 2 + 0.5).clamp(0, 1)
+
+
+def write_region_case(case: Case) -> None:
+    """Region mode with margin c = REGION_MARGIN: each layer's steps on its window, the finish on the window
+    around the union of the visible supports, L = Z[N] + w (F - Z[N]) and P = P0 + w_px (P_U - P0)."""
+    print(f"{case.name}:")
+    pipeline = load_model(FIXTURES / "models" / case.model)
+    denoiser = Denoiser(pipeline)
+    factor = 2 ** (len(pipeline.vae.config.block_out_channels) - 1)
+    multiple = 2 ** (len(pipeline.unet.config.down_block_types) - 1)
+    scaling = pipeline.vae.config.scaling_factor
+    shape = (1, pipeline.unet.config.in_channels, case.height // factor, case.width // factor)
+    blend_index = STEPS - BLEND_STEPS
+    trajectory = generated_trajectory(denoiser, case, shape)
+
+    def decode(latent: torch.Tensor) -> torch.Tensor:
+        return to_unit(pipeline.vae.decode(latent / scaling).sample)
+
+    masks, supports, windows, results = {}, {}, {}, {}
+    for layer in REGION_LAYERS:
+        pixels = write_mask(case.masks[layer.name], case.width, case.height, REGION_OUT)
+        masks[layer.name] = latent_mask(pixels, layer, factor)
+        supports[layer.name] = masks[layer.name][0, 0].numpy() > 0
+        box = window(supports[layer.name], REGION_MARGIN, multiple)
+        if box == (0, shape[2], 0, shape[3]):
+            raise AssertionError(f"{case.name}: the window of {layer.name} covers the latent")
+        windows[layer.name] = box
+        start = STEPS - layer.regen_steps
+        noise = torch.randn(shape, generator=torch.Generator().manual_seed(layer.seed))
+        noised = trajectory[start] + layer.strength * noise * masks[layer.name]
+        regenerated = denoiser.run(crop(noised, box), start, blend_index, layer.prompt, layer.negative_prompt,
+                                   layer.guidance)[-1]
+        results[layer.name] = pasted(trajectory[blend_index], regenerated, box)
+        print(f"  {layer.name}: window y [{box[0]}, {box[1]}), x [{box[2]}, {box[3]})")
+
+    base_pixels = decode(trajectory[STEPS])
+    tensors = {f"Z{index}": latent for index, latent in enumerate(trajectory)}
+    for name in masks:
+        tensors[f"mask_{name}"] = masks[name]
+        tensors[f"window_{name}"] = torch.tensor(windows[name], dtype=torch.int64)
+        tensors[f"R_{name}"] = results[name]
+
+    radius = max(1, REGION_MARGIN // 2)
+    for suffix, order in REGION_ORDERS.items():
+        blended = composite(trajectory[blend_index], results, masks, order)
+        support = np.logical_or.reduce([supports[name] for name in order])
+        box = window(support, REGION_MARGIN, multiple)
+        finished = denoiser.run(crop(blended, box), blend_index, STEPS, case.prompt, case.negative_prompt,
+                                case.guidance)[-1]
+        distance = distance_transform_cdt(~support, metric="chessboard").astype(np.float32)
+        weight = torch.from_numpy(np.maximum(0, 1 - distance / np.float32(radius))).reshape(1, 1, *support.shape)
+        clean = trajectory[STEPS]
+        final = pasted(clean, crop(clean, box) + crop(weight, box) * (finished - crop(clean, box)), box)
+        window_pixels = decode(crop(final, box))
+        weight_pixels = torch.nn.functional.interpolate(weight, size=(case.height, case.width), mode="bilinear",
+                                                        align_corners=False)
+        pixel_box = tuple(bound * factor for bound in box)
+        picture = pasted(base_pixels, crop(base_pixels, pixel_box)
+                         + crop(weight_pixels, pixel_box) * (window_pixels - crop(base_pixels, pixel_box)), pixel_box)
+        tensors.update({f"composite_{suffix}": blended, f"window_{suffix}": torch.tensor(box, dtype=torch.int64),
+                        f"F_{suffix}": finished, f"w_{suffix}": weight, f"final_{suffix}": final,
+                        f"pixels_{suffix}": picture})
+        print(f"  {suffix}: finish window y [{box[0]}, {box[1]}), x [{box[2]}, {box[3]})")
+    if tensors["window_R1_R2"].tolist() == [0, shape[2], 0, shape[3]]:
+        raise AssertionError(f"{case.name}: the finish window of R1_R2 covers the latent")
+
+    metadata = _metadata_for(case, pipeline, factor, denoiser.scheduler.timesteps, REGION_LAYERS, REGION_ORDERS)
+    metadata.update({"region": "crop", "region_margin": REGION_MARGIN, "unet_multiple": multiple,
+                     "weight_radius": radius})
+    _save(REGION_OUT / f"{case.name}.safetensors", tensors, metadata)
+
+
 def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+    only_region = sys.argv[1:] == ["region"]
+    if not only_region:
+        if OUT.exists():
+            shutil.rmtree(OUT)
+        OUT.mkdir(parents=True)
+    if REGION_OUT.exists():
+        shutil.rmtree(REGION_OUT)
+    REGION_OUT.mkdir(parents=True)
     with _deterministic(), torch.no_grad():
-        for case in CASES:
-            write_case(case)
-    size = sum(path.stat().st_size for path in OUT.iterdir())
-    print(f"ldb: {len(list(OUT.iterdir()))} files, {size / 1e3:.1f} kB")
+        if not only_region:
+            for case in CASES:
+                write_case(case)
+        write_region_case(REGION_CASE)
+    files = [path for path in OUT.rglob("*") if path.is_file()]
+    print(f"ldb: {len(files)} files, {sum(path.stat().st_size for path in files) / 1e3:.1f} kB")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,12 @@ public enum CacheKind: String, CaseIterable, Sendable {
 }
 
 extension Project {
+    /// The name a blob of `data` has in every project: its SHA-256 in lowercase hex. A layer of a state that is
+    /// not committed refers to its mask by this name (see `Engine.render(state:masks:)`).
+    public static func blobSHA256(_ data: Data) -> String {
+        BlobCodec.sha256Hex(data)
+    }
+
     /// The bytes cached under `key`, or nil; a hit marks the entry as just used.
     public func cachedData(_ kind: CacheKind, key: String) throws -> Data? {
         let path = url.path
@@ -42,6 +48,14 @@ extension Project {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO \(kind.table) (key, blob_sha256, byte_size, last_used) VALUES (?, ?, ?, ?)",
                 arguments: [key, sha256, data.count, Date().timeIntervalSince1970])
+            try Self.deleteUnusedCacheBlobs(db)
+        }
+    }
+
+    /// Drops the entry cached under `key`, if any.
+    public func dropCache(_ kind: CacheKind, key: String) throws {
+        try write { db in
+            try db.execute(sql: "DELETE FROM \(kind.table) WHERE key = ?", arguments: [key])
             try Self.deleteUnusedCacheBlobs(db)
         }
     }

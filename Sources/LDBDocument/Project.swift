@@ -10,7 +10,7 @@ import GRDB
 /// crash at any moment leaves it at the last committed revision.
 public final class Project: Sendable {
     /// Newest project format this build reads and writes: the number of files in `Schemas/`.
-    public static let formatVersion = 2
+    public static let formatVersion = 3
     /// `PRAGMA application_id` of every project: "LDBP".
     public static let applicationID: Int32 = 0x4C44_4250
     /// How long a writer waits for another process's transaction before giving up.

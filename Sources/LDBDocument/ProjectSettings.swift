@@ -18,11 +18,22 @@ public struct ProjectSettings: Codable, Equatable, Sendable {
     public var sourceImageSHA256: String?
     /// Keep the base pixels outside the union of the visible layers' masks.
     public var keepBackground: Bool
+    /// Whether layers and the finish run on the whole latent or on windows around the edited cells
+    /// (docs/algorithm.md, "Region mode").
+    public var region: RegionMode
+    /// The margin c, in latent cells, that region mode adds around the edited cells.
+    public var regionMargin: Int
+
+    /// The margin of a new project: 8 cells, 64 pixels on Stable Diffusion.
+    public static let defaultRegionMargin = 8
+    /// The largest margin a project may use (a margin as large as the latent already makes windows whole).
+    public static let maximumRegionMargin = 4096
 
     public init(
         width: Int, height: Int, steps: Int = 20, blendSteps: Int = 2,
         prompt: String, negativePrompt: String = "", guidance: Double,
-        seed: UInt64? = nil, sourceImageSHA256: String? = nil, keepBackground: Bool = false
+        seed: UInt64? = nil, sourceImageSHA256: String? = nil, keepBackground: Bool = false,
+        region: RegionMode = .full, regionMargin: Int = defaultRegionMargin
     ) {
         self.width = width
         self.height = height
@@ -34,5 +45,33 @@ public struct ProjectSettings: Codable, Equatable, Sendable {
         self.seed = seed
         self.sourceImageSHA256 = sourceImageSHA256
         self.keepBackground = keepBackground
+        self.region = region
+        self.regionMargin = regionMargin
     }
+
+    /// Decodes settings as every format wrote them: revisions made before region mode existed lack `region` and
+    /// `regionMargin`, which then take their defaults (full mode, margin 8).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        width = try container.decode(Int.self, forKey: .width)
+        height = try container.decode(Int.self, forKey: .height)
+        steps = try container.decode(Int.self, forKey: .steps)
+        blendSteps = try container.decode(Int.self, forKey: .blendSteps)
+        prompt = try container.decode(String.self, forKey: .prompt)
+        negativePrompt = try container.decode(String.self, forKey: .negativePrompt)
+        guidance = try container.decode(Double.self, forKey: .guidance)
+        seed = try container.decodeIfPresent(UInt64.self, forKey: .seed)
+        sourceImageSHA256 = try container.decodeIfPresent(String.self, forKey: .sourceImageSHA256)
+        keepBackground = try container.decode(Bool.self, forKey: .keepBackground)
+        region = try container.decodeIfPresent(RegionMode.self, forKey: .region) ?? .full
+        regionMargin = try container.decodeIfPresent(Int.self, forKey: .regionMargin) ?? Self.defaultRegionMargin
+    }
+}
+
+/// Where the engine runs the UNet for layers and the finish (docs/algorithm.md, "Region mode").
+public enum RegionMode: String, Codable, Sendable, CaseIterable {
+    /// On the whole latent, exactly as the paper's algorithm.
+    case full
+    /// On windows around the cells each layer edits, so that an edit costs what its region covers.
+    case crop
 }

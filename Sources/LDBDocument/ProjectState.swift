@@ -46,6 +46,9 @@ extension ProjectSettings {
         if let problem = ParameterBounds.floatProblem("guidance", guidance, in: ParameterBounds.guidance) {
             throw fail(problem)
         }
+        guard (0...Self.maximumRegionMargin).contains(regionMargin) else {
+            throw fail("region margin \(regionMargin) must be between 0 and \(Self.maximumRegionMargin) latent cells")
+        }
         switch (seed, sourceImageSHA256) {
         case (nil, nil):
             throw fail("needs a seed (generated base) or a source image (real-image base)")

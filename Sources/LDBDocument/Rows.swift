@@ -73,7 +73,9 @@ extension ProjectSettings {
             guidance: try row.decode(forColumn: "guidance"),
             seed: seed.map { UInt64(bitPattern: $0) },
             sourceImageSHA256: try row.decode(forColumn: "source_image_sha256"),
-            keepBackground: try row.decode(forColumn: "keep_background"))
+            keepBackground: try row.decode(forColumn: "keep_background"),
+            region: try RegionMode(rawValue: row.decode(String.self, forColumn: "region")) ?? .full,
+            regionMargin: try row.decode(forColumn: "region_margin"))
     }
 
     /// Writes the single settings row.
@@ -81,12 +83,12 @@ extension ProjectSettings {
         try db.execute(
             sql: """
                 INSERT OR REPLACE INTO settings (id, width, height, steps, blend_steps, prompt, negative_prompt,
-                    guidance, seed, source_image_sha256, keep_background)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    guidance, seed, source_image_sha256, keep_background, region, region_margin)
+                VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 width, height, steps, blendSteps, prompt, negativePrompt, guidance,
-                seed.map { Int64(bitPattern: $0) }, sourceImageSHA256, keepBackground,
+                seed.map { Int64(bitPattern: $0) }, sourceImageSHA256, keepBackground, region.rawValue, regionMargin,
             ])
     }
 }

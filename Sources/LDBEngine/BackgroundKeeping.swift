@@ -1,6 +1,6 @@
 import LDBImage
 
-/// Keep-background (LDB.md, "Composite and finish"): outside the union of the visible layers' masks, dilated by
+/// Keep-background (docs/algorithm.md, "Composite and finish"): outside the union of the visible layers' masks, dilated by
 /// f pixels and feathered by f pixels, the output pixels are the base image's.
 enum BackgroundKeeping {
     /// How much of the rendered picture each pixel shows: the union (maximum) of the layers' edit masks

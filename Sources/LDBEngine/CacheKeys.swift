@@ -3,13 +3,16 @@ import Foundation
 import LDBDiffusion
 import LDBDocument
 
-/// The content keys of the engine's cache entries (LDB.md, "What to cache").
+/// The content keys of the engine's cache entries (docs/algorithm.md, "Caches and cost").
 ///
 /// A key is `ldb-engine-<version>:<kind>:<SHA-256>` of a canonical JSON description (sorted keys, numbers as
 /// Swift's shortest round-trip text) of everything the value depends on. The base key covers the model (its
 /// fingerprint, the weights variant and precision, and the scheduler configuration) and the base parameters; a layer key covers
 /// the base key, B and the layer's own parameters; a render key covers the base key, the finish, B and the
 /// ordered layer keys. So a changed model, setting or layer gives new keys, and old entries are never hit.
+/// Layer and render keys of region mode add the mode and the margin; full mode adds nothing, so its keys are
+/// those made before region mode existed. The base trajectory and the base picture do not depend on the mode,
+/// so both modes share them.
 struct CacheKeys: Sendable {
     /// Bumped whenever what the engine computes for the same inputs changes.
     static let version = "ldb-engine-1"
@@ -22,8 +25,16 @@ struct CacheKeys: Sendable {
     ///   made before the option existed).
     init(modelFingerprint: String, variant: String?, weightPrecision: WeightPrecision = .float32,
          scheduler: SchedulerConfig) {
-        model = ModelDescription(fingerprint: modelFingerprint, variant: variant,
-                                 weights: weightPrecision == .float32 ? nil : weightPrecision.rawValue,
+        self.init(identity: ModelIdentity(fingerprint: modelFingerprint, variant: variant, precision: weightPrecision),
+                  scheduler: scheduler)
+    }
+
+    /// Keys for the model of `identity` (the CPU backend and float32 add nothing to the description, so their
+    /// keys are those made before either could be chosen).
+    init(identity: ModelIdentity, scheduler: SchedulerConfig) {
+        model = ModelDescription(fingerprint: identity.fingerprint, variant: identity.variant,
+                                 weights: identity.precision == .float32 ? nil : identity.precision.rawValue,
+                                 backend: identity.backend == ModelIdentity.cpuBackend ? nil : identity.backend,
                                  scheduler: SchedulerDescription(scheduler))
     }
 
@@ -42,26 +53,37 @@ struct CacheKeys: Sendable {
 
     /// Key of a layer's result R_k: the base, B, and the layer's own parameters (not its name, id, visibility
     /// or position in the stack).
-    func layer(_ layer: Layer, baseKey: String, blendSteps: Int) -> String {
+    func layer(_ layer: Layer, baseKey: String, blendSteps: Int, region: RegionSetting = .full) -> String {
         key("layer", LayerDescription(
             base: baseKey, blendSteps: blendSteps, prompt: layer.prompt, negativePrompt: layer.negativePrompt,
             seed: String(layer.seed), regenSteps: layer.regenSteps, strength: number(layer.strength),
             guidance: number(layer.guidance), opacity: number(layer.opacity), feather: number(layer.feather),
-            invert: layer.invert, maskSHA256: layer.maskSHA256))
+            invert: layer.invert, maskSHA256: layer.maskSHA256, region: RegionDescription(region)))
     }
 
     /// Key of a final render: the base, the finish (prompt, negative prompt, guidance g0, B), the visible layers'
     /// keys bottom to top, and keep-background.
-    func render(baseKey: String, settings: ProjectSettings, layerKeys: [String], keepBackground: Bool) -> String {
+    func render(baseKey: String, settings: ProjectSettings, layerKeys: [String], keepBackground: Bool,
+                region: RegionSetting = .full, previewDecoder: String? = nil) -> String {
         key("render", RenderDescription(
             base: baseKey, prompt: settings.prompt, negativePrompt: settings.negativePrompt,
             guidance: number(settings.guidance), blendSteps: settings.blendSteps, layers: layerKeys,
-            keepBackground: keepBackground))
+            keepBackground: keepBackground, region: RegionDescription(region), previewDecoder: previewDecoder))
     }
 
     /// Key of the decoded clean base latent decode(Z[N]), the background a generated project keeps.
     func baseImage(baseKey: String) -> String {
         key("base-image", ["base": baseKey])
+    }
+
+    /// Key of P0, decode(Z[N]) in [0, 1] before rounding, which region mode blends its windows into.
+    func basePixels(baseKey: String, previewDecoder: String? = nil) -> String {
+        key("base-pixels", ["base": baseKey, "previewDecoder": previewDecoder].compactMapValues { $0 })
+    }
+
+    /// Key of the first steps of a base trajectory that was interrupted: what a later render resumes from.
+    func partialBase(baseKey: String) -> String {
+        key("base-partial", ["base": baseKey])
     }
 
     private func key(_ kind: String, _ description: some Encodable) -> String {
@@ -84,6 +106,8 @@ private struct ModelDescription: Encodable, Sendable {
     let variant: String?
     /// The weight precision when it is not float32.
     let weights: String?
+    /// The backend when it is not the CPU one.
+    let backend: String?
     let scheduler: SchedulerDescription
 }
 
@@ -157,6 +181,20 @@ private struct LayerDescription: Encodable {
     let feather: String
     let invert: Bool
     let maskSHA256: String
+    /// Nil in full mode (left out of the JSON, so full mode's keys are what they were before region mode).
+    let region: RegionDescription?
+}
+
+/// Region mode and its margin; nil for full mode.
+private struct RegionDescription: Encodable {
+    let mode: String
+    let margin: Int
+
+    init?(_ setting: RegionSetting) {
+        guard setting.mode != .full else { return nil }
+        mode = setting.mode.rawValue
+        margin = setting.margin
+    }
 }
 
 private struct RenderDescription: Encodable {
@@ -167,4 +205,7 @@ private struct RenderDescription: Encodable {
     let blendSteps: Int
     let layers: [String]
     let keepBackground: Bool
+    let region: RegionDescription?
+    /// The fingerprint of the preview decoder the picture was decoded with; nil for the model's VAE.
+    let previewDecoder: String?
 }

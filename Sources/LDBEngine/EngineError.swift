@@ -17,6 +17,10 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     case sourceImageSizeMismatch(width: Int, height: Int, expectedWidth: Int, expectedHeight: Int)
     /// A latent (from a cache entry or the model) whose shape does not fit the project's latent size.
     case latentShapeMismatch(name: String, shape: [Int], expectedHeight: Int, expectedWidth: Int)
+    /// A computed latent holds NaN or infinity; nothing of it was cached.
+    case notFinite(String)
+    /// A region margin outside what a project may use.
+    case invalidRegionMargin(Int, maximum: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +36,10 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
             "the source image is \(width)x\(height), but the project is \(expectedWidth)x\(expectedHeight)"
         case .latentShapeMismatch(let name, let shape, let height, let width):
             "\(name) has shape \(shape), expected [1, channels, \(height), \(width)]"
+        case .notFinite(let what):
+            "\(what) holds NaN or infinity (are the guidance and strength sensible?); nothing of it was cached"
+        case .invalidRegionMargin(let margin, let maximum):
+            "region margin \(margin) must be between 0 and \(maximum) latent cells"
         }
     }
 }

@@ -3,7 +3,7 @@ import LDBDocument
 import LDBImage
 import LDBTensor
 
-/// A layer's mask at latent resolution, `(1, 1, h, w)`, broadcast over the latent's channels (LDB.md, "One
+/// A layer's mask at latent resolution, `(1, 1, h, w)`, broadcast over the latent's channels (docs/algorithm.md, "One
 /// layer"): the area average over f × f blocks of `opacity * feather(invert ? 1 - M : M)`, where the feather
 /// is a Gaussian blur of sigma `feather` pixels, skipped when `feather` is 0.
 public struct LatentMask: Equatable, Sendable {
@@ -25,6 +25,9 @@ public struct LatentMask: Equatable, Sendable {
         height = latent.height
         values = latent.values
     }
+
+    /// Whether the mask is zero on every cell: the layer edits nothing.
+    public var isEmpty: Bool { !values.contains { $0 > 0 } }
 
     /// `latent + strength * noise * m`: the layer's starting latent Zhat from Z[s] and its noise eps'.
     func addingNoise(_ noise: Tensor, strength: Double, to latent: Tensor) throws -> Tensor {

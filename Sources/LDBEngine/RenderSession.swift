@@ -4,37 +4,57 @@ import LDBDocument
 import LDBImage
 import LDBTensor
 
-/// One request to the engine: the HEAD state read once, the caches looked up and filled, the text embeddings
-/// computed so far, and the counters that become `RenderStats`.
+/// One request to the engine: the state to render read once, the caches looked up and filled, the text
+/// embeddings computed so far, and the counters that become `RenderStats`.
 final class RenderSession {
     let project: Project
+    /// The engine's pipeline, counting into this session's own counter (and the engine's).
     let pipeline: StableDiffusionPipeline
     let keys: CacheKeys
     let settings: ProjectSettings
     let layers: [Layer]
+    let region: RegionSetting
     let baseKey: String
     /// `[1, 4, h, w]`.
     let latentShape: [Int]
     var stats = RenderStats()
 
     private let progress: EngineProgress?
+    private let previewDecoder: (any LatentCoding)?
+    /// Decodes the final picture instead of the VAE, when given.
+    private let finalDecoder: PreviewDecoder?
     private let isCancelled: @Sendable () -> Bool
     private var embeddings: [String: Tensor] = [:]
-    private let evaluationsAtStart: UNetEvaluations
+    private var masks: [String: LatentMask] = [:]
+    private var previewDecodes = (count: 0, pixels: 0)
+    /// Mask bytes not in the project, by SHA-256 (hex).
+    private let uncommittedBlobs: [String: Data]
 
-    init(engine: Engine, progress: EngineProgress? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
+    /// - Parameters:
+    ///   - state: what to render; its layers need not be committed.
+    ///   - masks: mask bytes that `state` refers to and the project does not hold.
+    ///   - region: the region setting to render with; nil uses the state's.
+    ///   - previewDecoder: decodes each step's latent for `progress`.
+    init(engine: Engine, state: ProjectState, masks: [Data] = [], region: RegionSetting? = nil,
+         progress: EngineProgress? = nil, previewDecoder: (any LatentCoding)? = nil,
+         finalDecoder: PreviewDecoder? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
         project = engine.project
-        pipeline = engine.pipeline
+        pipeline = engine.pipeline.counting(into: UNetEvaluationCounter(parent: engine.pipeline.evaluationCounter))
         keys = engine.keys
-        let state = try project.state()
         try state.validate()
         settings = state.settings
         layers = state.layers
+        self.region = region ?? RegionSetting(state.settings)
+        guard (0...ProjectSettings.maximumRegionMargin).contains(self.region.margin) else {
+            throw EngineError.invalidRegionMargin(self.region.margin, maximum: ProjectSettings.maximumRegionMargin)
+        }
         baseKey = keys.base(settings)
         latentShape = try pipeline.latentShape(width: settings.width, height: settings.height)
         self.progress = progress
+        self.previewDecoder = progress == nil ? nil : previewDecoder
+        self.finalDecoder = finalDecoder
         self.isCancelled = isCancelled
-        evaluationsAtStart = pipeline.evaluations
+        uncommittedBlobs = Dictionary(masks.map { (Project.blobSHA256($0), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     var visibleLayers: [Layer] { layers.filter(\.visible) }
@@ -43,16 +63,20 @@ final class RenderSession {
     private var steps: Int { settings.steps }
     /// b = N − B, the step at which layers are composited.
     private var blendIndex: Int { settings.steps - settings.blendSteps }
+    private var latentHeight: Int { latentShape[2] }
+    private var latentWidth: Int { latentShape[3] }
 
     // MARK: Render
 
-    /// The full render of the HEAD state (LDB.md, "Composite and finish"), with the render cache in front.
+    /// The full render of the state (docs/algorithm.md, "Composite and finish" and "Region mode"), with the
+    /// render cache in front.
     func render(keepBackground: Bool) throws -> RenderResult {
         let visible = visibleLayers
-        let layerKeys = visible.map { keys.layer($0, baseKey: baseKey, blendSteps: settings.blendSteps) }
+        let layerKeys = visible.map(layerKey)
         let renderKey = keys.render(baseKey: baseKey, settings: settings, layerKeys: layerKeys,
-                                    keepBackground: keepBackground)
-        let cached = try timed("store") {
+                                    keepBackground: keepBackground, region: region,
+                                    previewDecoder: finalDecoder?.fingerprint)
+        let cached = try timed(.store) {
             try lookup(.render, renderKey, parse: { entry -> (image: RGBImage, latent: Tensor)? in
                 guard entry.tensors.count == 1, entry.tensors[0].shape == latentShape,
                       let picture = image(entry.png)
@@ -64,40 +88,90 @@ final class RenderSession {
             return finished(image: cached.image, latent: cached.latent)
         }
 
-        let trajectory = try timed("base") { try baseTrajectory() }
-        let latent: Tensor
-        if visible.isEmpty {
-            // LDB.md: with no visible layer the result is Z[N] itself, not a re-run of the last B steps.
-            latent = trajectory[steps]
-        } else {
-            let composite = try timed("layers") { try self.composite(of: visible, trajectory: trajectory) }
-            latent = try timed("finish") {
-                try denoise(composite, steps: blendIndex..<steps, prompt: settings.prompt,
-                            negativePrompt: settings.negativePrompt, guidance: settings.guidance, stage: "finish")
-            }
-        }
-        var picture = try timed("decode") { try decode(latent) }
+        let trajectory = try timed(.base) { try baseTrajectory() }
+        stats.layersSkipped = try visible.filter { try latentMask(for: $0).isEmpty }.count
+        var (picture, latent) = try region.mode == .full
+            ? fullRender(visible, trajectory: trajectory)
+            : croppedRender(visible, trajectory: trajectory)
         if keepBackground {
-            picture = try timed("decode") { try keepingBackground(picture, visible: visible, trajectory: trajectory) }
+            picture = try timed(.decode) { try keepingBackground(picture, visible: visible, trajectory: trajectory) }
         }
-        try timed("store") {
+        try timed(.store) {
             try project.storeCache(.render, key: renderKey,
                                    data: CacheEntry(tensors: [latent], png: picture.pngData()).encoded())
         }
         return finished(image: picture, latent: latent)
     }
 
+    /// Full mode: the B finish steps on the whole composite, one decode of the whole latent.
+    private func fullRender(_ visible: [Layer], trajectory: [Tensor]) throws -> (RGBImage, Tensor) {
+        let latent: Tensor
+        if visible.isEmpty {
+            // With no visible layer the result is Z[N] itself, not a re-run of the last B steps.
+            latent = trajectory[steps]
+        } else {
+            let composite = try timed(.layers) { try self.composite(of: visible, trajectory: trajectory) }
+            latent = try timed(.finish) {
+                try checkedFinite(denoise(composite, steps: blendIndex..<steps, prompt: settings.prompt,
+                                          negativePrompt: settings.negativePrompt, guidance: settings.guidance,
+                                          stage: .finish), "the finished latent")
+            }
+        }
+        let picture = try timed(.decode) {
+            try RGBImage(width: settings.width, height: settings.height, tensorValues: decodeFinal(latent).scalars)
+        }
+        return (picture, latent)
+    }
+
+    /// Region mode: the finish on the window U around the visible layers' cells S, laid onto Z[N] with the
+    /// weight w, and the decoder on U alone, laid onto P0 with w upsampled.
+    private func croppedRender(_ visible: [Layer], trajectory: [Tensor]) throws -> (RGBImage, Tensor) {
+        let clean = trajectory[steps]
+        var support = [Bool](repeating: false, count: latentHeight * latentWidth)
+        for layer in visible {
+            for (index, value) in try latentMask(for: layer).values.enumerated() where value > 0 { support[index] = true }
+        }
+        guard let window = LatentWindow.around(support: support, height: latentHeight, width: latentWidth,
+                                               margin: region.margin, multiple: pipeline.unetSizeMultiple)
+        else {
+            // No visible layer, or none edits a cell: the result is Z[N].
+            let picture = try timed(.decode) { try image(unitPixels: basePixels(trajectory: trajectory)) }
+            return (picture, clean)
+        }
+        let composite = try timed(.layers) { try self.composite(of: visible, trajectory: trajectory) }
+        let weight = RegionBlend.weight(support: support, height: latentHeight, width: latentWidth,
+                                        margin: region.margin)
+        let latent = try timed(.finish) {
+            let finished = try denoise(window.crop(composite), steps: blendIndex..<steps, prompt: settings.prompt,
+                                       negativePrompt: settings.negativePrompt, guidance: settings.guidance,
+                                       stage: .finish)
+            return try checkedFinite(RegionBlend.blend(finished, over: clean, in: window, weight: weight),
+                                     "the finished latent")
+        }
+        let picture = try timed(.decode) {
+            let base = try basePixels(trajectory: trajectory)
+            let windowPixels = try unit(decodeFinal(window.crop(latent)))
+            let factor = pipeline.latentFactor
+            let pixelWeight = RegionBlend.bilinear(weight, height: latentHeight, width: latentWidth,
+                                                   outputHeight: settings.height, outputWidth: settings.width)
+            return try image(unitPixels: RegionBlend.blend(windowPixels, over: base, in: window, weight: pixelWeight,
+                                                           scale: factor))
+        }
+        return (picture, latent)
+    }
+
     private func finished(image: RGBImage, latent: Tensor) -> RenderResult {
-        let work = pipeline.evaluations - evaluationsAtStart
-        stats.unetCalls = work.calls
-        stats.unetSamples = work.samples
+        stats.record(pipeline.work)
+        stats.vaeDecodes += previewDecodes.count
+        stats.vaeDecodedPixels += previewDecodes.pixels
         return RenderResult(image: image, latent: latent, stats: stats)
     }
 
     // MARK: Base trajectory
 
     /// Z[0...N], from the cache or computed and cached: generated from the seed, or the reversed DDIM
-    /// inversion of the source image.
+    /// inversion of the source image. An interrupted computation caches the steps it finished, and the next one
+    /// resumes from them.
     func baseTrajectory() throws -> [Tensor] {
         let count = steps + 1
         if let cached = try lookup(.baseTrajectory, baseKey, parse: { entry in
@@ -105,38 +179,54 @@ final class RenderSession {
         }) {
             return cached
         }
-        let trajectory: [Tensor]
-        if let sourceSHA256 = settings.sourceImageSHA256 {
-            trajectory = try invertedTrajectory(source: try sourceImage(sourceSHA256))
+        let partialKey = keys.partialBase(baseKey: baseKey)
+        let started = try project.cachedData(.baseTrajectory, key: partialKey).flatMap(CacheEntry.init(data:))
+            .map(\.tensors).flatMap { $0.count < count && $0.allSatisfy { $0.shape == latentShape } ? $0 : nil }
+        var latents: [Tensor]
+        let isInversion = settings.sourceImageSHA256 != nil
+        if let started, !started.isEmpty {
+            latents = started
+        } else if let sourceSHA256 = settings.sourceImageSHA256 {
+            let source = try sourceImage(sourceSHA256)
+            latents = [try pipeline.encode(image: Tensor(shape: [1, 3, settings.height, settings.width],
+                                                         scalars: source.tensorValues()))]
         } else {
-            let scheduler = try DDIMScheduler(config: pipeline.schedulerConfig, stepCount: steps)
-            let start = randn(latentShape, seed: settings.seed ?? 0) * scheduler.initNoiseSigma
-            var latents = [start]
-            _ = try denoise(start, steps: 0..<steps, prompt: settings.prompt, negativePrompt: settings.negativePrompt,
-                            guidance: settings.guidance, stage: "base") { latents.append($0) }
-            trajectory = latents
+            let scheduler = try pipeline.scheduler(steps: steps)
+            latents = [randn(latentShape, seed: settings.seed ?? 0) * scheduler.initNoiseSigma]
         }
-        try project.storeCache(.baseTrajectory, key: baseKey, data: CacheEntry(tensors: trajectory).encoded())
-        return trajectory
-    }
-
-    /// DDIM inversion without guidance on the base prompt (LDB.md), as Z[i] = X[N − i].
-    private func invertedTrajectory(source: RGBImage) throws -> [Tensor] {
-        let pixels = Tensor(shape: [1, 3, settings.height, settings.width], scalars: source.tensorValues())
-        var latent = try pipeline.encode(image: pixels)
-        stats.vaeEncodes += 1
-        let scheduler = try DDIMInverseScheduler(config: pipeline.schedulerConfig, stepCount: steps)
-        let conditional = try textEmbeddings(settings.prompt)
-        var inverted = [latent]
-        for (completed, timestep) in scheduler.timesteps.enumerated() {
+        do {
+            let embedding = try textEmbeddings(settings.prompt)
+            let remaining = (latents.count - 1)..<steps
+            let onStep: (SamplingStep) throws -> Void = { [self] step in
+                latents.append(step.latent)
+                progress?(RenderProgress(stage: .base, item: isInversion ? "inversion" : nil,
+                                         completed: step.index + 1, total: steps, latent: step.latent,
+                                         preview: try preview(step.latent)))
+                if step.index + 1 < steps { try checkCancelled() }
+            }
             try checkCancelled()
-            let prediction = try pipeline.noisePrediction(latent: latent, timestep: timestep, conditional: conditional,
-                                                          unconditional: nil, guidance: 1)
-            latent = try scheduler.step(output: prediction, timestep: timestep, sample: latent)
-            inverted.append(latent)
-            progress?("inversion", completed + 1, scheduler.timesteps.count)
+            if isInversion {
+                // DDIM inversion without guidance on the base prompt: X[0...N], then Z[i] = X[N − i].
+                _ = try pipeline.sample(with: pipeline.inverseScheduler(steps: steps), indices: remaining,
+                                        from: latents[latents.count - 1], conditional: embedding,
+                                        unconditional: nil, guidance: 1, onStep: onStep)
+            } else {
+                let unconditional = settings.guidance > 1 ? try textEmbeddings(settings.negativePrompt) : nil
+                _ = try pipeline.sample(with: pipeline.scheduler(steps: steps), indices: remaining,
+                                        from: latents[latents.count - 1], conditional: embedding,
+                                        unconditional: unconditional, guidance: settings.guidance, onStep: onStep)
+            }
+        } catch EngineError.cancelled {
+            if latents.count > 1, latents.allSatisfy(\.isFinite) {
+                try project.storeCache(.baseTrajectory, key: partialKey, data: CacheEntry(tensors: latents).encoded())
+            }
+            throw EngineError.cancelled
         }
-        return inverted.reversed()
+        _ = try checkedFinite(latents[steps], "the base trajectory")
+        let trajectory: [Tensor] = isInversion ? latents.reversed() : latents
+        try project.storeCache(.baseTrajectory, key: baseKey, data: CacheEntry(tensors: trajectory).encoded())
+        try project.dropCache(.baseTrajectory, key: partialKey)
+        return trajectory
     }
 
     /// The real-image project's source picture, which must have the project's size.
@@ -153,7 +243,7 @@ final class RenderSession {
 
     /// The layer's mask as the user drew it, inverted when the layer says so: the pixels it edits.
     func editMask(for layer: Layer) throws -> Mask {
-        let bytes = try project.blob(layer.maskSHA256)
+        let bytes = try uncommittedBlobs[layer.maskSHA256] ?? project.blob(layer.maskSHA256)
         let expected = settings.width * settings.height
         guard bytes.count == expected else {
             throw EngineError.maskSizeMismatch(layer: layer.name, expected: expected, actual: bytes.count)
@@ -162,8 +252,17 @@ final class RenderSession {
         return layer.invert ? mask.inverted() : mask
     }
 
+    /// The layer's latent mask m, computed once per session.
     func latentMask(for layer: Layer) throws -> LatentMask {
-        try LatentMask(layer: layer, edit: editMask(for: layer), latentFactor: pipeline.latentFactor)
+        let key = layerKey(layer)
+        if let known = masks[key] { return known }
+        let mask = try LatentMask(layer: layer, edit: editMask(for: layer), latentFactor: pipeline.latentFactor)
+        masks[key] = mask
+        return mask
+    }
+
+    private func layerKey(_ layer: Layer) -> String {
+        keys.layer(layer, baseKey: baseKey, blendSteps: settings.blendSteps, region: region)
     }
 
     /// C = Z[b], then C = m_k R_k + (1 − m_k) C for each layer, bottom to top.
@@ -176,9 +275,12 @@ final class RenderSession {
         return composite
     }
 
-    /// R_k from the cache, or Zhat = Z[s] + alpha eps' m denoised from s = N − n to b with the layer's prompts.
+    /// R_k from the cache, or Zhat = Z[s] + alpha eps' m denoised from s = N − n to b with the layer's prompts:
+    /// on the whole latent in full mode, on the layer's window in region mode (Z[b] outside it). A layer whose
+    /// mask edits no latent cell costs nothing: its result is Z[b].
     func layerResult(_ layer: Layer, mask: LatentMask, trajectory: [Tensor]) throws -> Tensor {
-        let key = keys.layer(layer, baseKey: baseKey, blendSteps: settings.blendSteps)
+        guard !mask.isEmpty else { return trajectory[blendIndex] }
+        let key = layerKey(layer)
         if let cached = try lookup(.layerResult, key, parse: { entry in
             entry.tensors.count == 1 && entry.tensors[0].shape == latentShape ? entry.tensors[0] : nil
         }) {
@@ -187,10 +289,21 @@ final class RenderSession {
         let start = steps - layer.regenSteps
         let noisy = try mask.addingNoise(randn(latentShape, seed: layer.seed), strength: layer.strength,
                                          to: trajectory[start])
-        let result = try denoise(noisy, steps: start..<blendIndex, prompt: layer.prompt,
-                                 negativePrompt: layer.negativePrompt, guidance: layer.guidance,
-                                 stage: "layer \(layer.name)")
-        try project.storeCache(.layerResult, key: key, data: CacheEntry(tensors: [result]).encoded())
+        func regenerate(_ latent: Tensor) throws -> Tensor {
+            try denoise(latent, steps: start..<blendIndex, prompt: layer.prompt, negativePrompt: layer.negativePrompt,
+                        guidance: layer.guidance, stage: .layers, item: layer.name)
+        }
+        let result: Tensor
+        if region.mode == .full {
+            result = try regenerate(noisy)
+        } else {
+            // The support is not empty, so there is a window.
+            let window = LatentWindow.around(support: mask.values.map { $0 > 0 }, height: latentHeight, width: latentWidth,
+                                             margin: region.margin, multiple: pipeline.unetSizeMultiple)!
+            result = try window.paste(regenerate(window.crop(noisy)), into: trajectory[blendIndex])
+        }
+        try project.storeCache(.layerResult, key: key,
+                               data: CacheEntry(tensors: [checkedFinite(result, "layer '\(layer.name)'")]).encoded())
         return result
     }
 
@@ -198,9 +311,60 @@ final class RenderSession {
 
     private func decode(_ latent: Tensor) throws -> RGBImage {
         let pixels = try pipeline.decode(latent: latent)
-        stats.vaeDecodes += 1
-        progress?("decode", stats.vaeDecodes, stats.vaeDecodes)
+        try reportDecode()
         return try RGBImage(width: settings.width, height: settings.height, tensorValues: pixels.scalars)
+    }
+
+    /// The final picture's pixels of `latent` (the whole latent or a window): the preview decoder's when there is
+    /// one (its runs counted here, as the pipeline counts the VAE's), else the VAE's.
+    private func decodeFinal(_ latent: Tensor) throws -> Tensor {
+        guard let finalDecoder else {
+            let pixels = try pipeline.decode(latent: latent)
+            try reportDecode()
+            return pixels
+        }
+        let pixels = try finalDecoder.decoder.decode(latent: latent)
+        previewDecodes.count += 1
+        previewDecodes.pixels += pixels.shape[0] * pixels.shape[2] * pixels.shape[3]
+        progress?(RenderProgress(stage: .decode, completed: previewDecodes.count, total: previewDecodes.count))
+        return pixels
+    }
+
+    private func reportDecode() throws {
+        let done = pipeline.work.vaeDecodes
+        progress?(RenderProgress(stage: .decode, completed: done, total: done))
+    }
+
+    /// The decoder's output in [0, 1], clamped, before rounding.
+    private func unit(_ pixels: Tensor) -> Tensor {
+        Tensor(shape: pixels.shape, scalars: pixels.scalars.map { min(max($0 / 2 + 0.5, 0), 1) })
+    }
+
+    /// The picture of `[1, 3, H, W]` values in [0, 1]: each rounded from value × 255, ties to even.
+    private func image(unitPixels: Tensor) throws -> RGBImage {
+        let plane = settings.width * settings.height
+        var pixels = [UInt8](repeating: 0, count: plane * 3)
+        for index in 0..<plane {
+            for channel in 0..<3 {
+                let value = unitPixels.scalars[channel * plane + index]
+                pixels[index * 3 + channel] = UInt8((value.isNaN ? 0 : value * 255).rounded(.toNearestOrEven))
+            }
+        }
+        return try RGBImage(width: settings.width, height: settings.height, pixels: pixels)
+    }
+
+    /// P0: decode(Z[N]) in [0, 1] before rounding, cached once per base.
+    private func basePixels(trajectory: [Tensor]) throws -> Tensor {
+        let key = keys.basePixels(baseKey: baseKey, previewDecoder: finalDecoder?.fingerprint)
+        let shape = [1, 3, settings.height, settings.width]
+        if let cached = try lookup(.render, key, parse: { entry in
+            entry.tensors.count == 1 && entry.tensors[0].shape == shape ? entry.tensors[0] : nil
+        }) {
+            return cached
+        }
+        let pixels = try unit(decodeFinal(trajectory[steps]))
+        try project.storeCache(.render, key: key, data: CacheEntry(tensors: [pixels]).encoded())
+        return pixels
     }
 
     /// `rendered` with the base image's pixels outside the visible layers' (dilated, feathered) masks.
@@ -238,21 +402,27 @@ final class RenderSession {
 
     // MARK: Steps, embeddings, caches
 
-    /// Runs the DDIM steps `steps` of the N-step schedule from `latent`, one UNet step at a time so that
-    /// cancellation is checked between steps, handing each new latent to `record`.
+    /// Runs the DDIM steps `steps` of the N-step schedule from `latent` through the pipeline's sampling loop,
+    /// checking cancellation before each step.
     private func denoise(_ latent: Tensor, steps range: Range<Int>, prompt: String, negativePrompt: String,
-                         guidance: Double, stage: String, record: (Tensor) -> Void = { _ in }) throws -> Tensor {
+                         guidance: Double, stage: RenderStage, item: String? = nil) throws -> Tensor {
         let conditional = try textEmbeddings(prompt)
         let unconditional = guidance > 1 ? try textEmbeddings(negativePrompt) : nil
-        var latent = latent
-        for (completed, index) in range.enumerated() {
-            try checkCancelled()
-            latent = try pipeline.denoise(latent: latent, steps: index..<(index + 1), totalSteps: steps,
-                                          conditional: conditional, unconditional: unconditional, guidance: guidance)
-            record(latent)
-            progress?(stage, completed + 1, range.count)
+        try checkCancelled()
+        return try pipeline.sample(with: pipeline.scheduler(steps: steps), indices: range, from: latent,
+                                   conditional: conditional, unconditional: unconditional,
+                                   guidance: guidance) { step in
+            progress?(RenderProgress(stage: stage, item: item, completed: step.completed, total: step.total,
+                                     latent: step.latent, preview: try preview(step.latent)))
+            if step.completed < step.total { try checkCancelled() }
         }
-        return latent
+    }
+
+    /// `latent` (the whole latent or a window) through the preview decoder, when there is one.
+    private func preview(_ latent: Tensor) throws -> RGBImage? {
+        guard let previewDecoder else { return nil }
+        let pixels = try previewDecoder.decode(latent: latent)
+        return try RGBImage(width: pixels.shape[3], height: pixels.shape[2], tensorValues: pixels.scalars)
     }
 
     /// The prompt's text embeddings, computed once per session.
@@ -267,6 +437,12 @@ final class RenderSession {
         if isCancelled() { throw EngineError.cancelled }
     }
 
+    /// `latent`, or `EngineError.notFinite` naming `what` when it holds NaN or infinity (nothing is cached then).
+    private func checkedFinite(_ latent: Tensor, _ what: String) throws -> Tensor {
+        guard latent.isFinite else { throw EngineError.notFinite(what) }
+        return latent
+    }
+
     /// The value `parse` makes of the entry cached under `key`, counted as a hit; nil, counted as a miss, when
     /// there is no entry or it is not what this engine writes (so it is recomputed and overwritten).
     private func lookup<Value>(_ kind: CacheKind, _ key: String, parse: (CacheEntry) -> Value?) throws -> Value? {
@@ -275,9 +451,14 @@ final class RenderSession {
         return value
     }
 
-    private func timed<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+    private func timed<T>(_ stage: RenderStage, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now()
-        defer { stats.addTime(Engine.seconds(since: start), to: stage) }
+        defer { stats.addTime(Engine.seconds(since: start), to: stage.rawValue) }
         return try body()
     }
+}
+
+extension Tensor {
+    /// Whether every value is finite.
+    var isFinite: Bool { scalars.allSatisfy(\.isFinite) }
 }

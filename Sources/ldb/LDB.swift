@@ -14,7 +14,7 @@ struct LDB: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            New.self, Info.self, LayerCommand.self, ModelCommand.self,
+            New.self, SetCommand.self, Info.self, LayerCommand.self, ModelCommand.self,
             Render.self, Undo.self, Redo.self, History.self, Checkout.self, Tag.self, GC.self,
             Demo.self,
         ]

@@ -10,16 +10,18 @@ struct FormatUpgradeTests {
         let scratch = try Scratch()
         let url = scratch.url()
         _ = try Project.create(at: url, settings: testSettings(), model: testModel, sourceImagePNG: nil)
-        // Turn the file back into format 1: the model table as 0001_initial.sql made it.
+        // Turn the file back into format 1: the model and settings tables as 0001_initial.sql made them.
         let queue = try DatabaseQueue(path: url.path)
         try queue.write { db in
             try db.execute(sql: "ALTER TABLE model DROP COLUMN prediction_type")
+            try db.execute(sql: "ALTER TABLE settings DROP COLUMN region")
+            try db.execute(sql: "ALTER TABLE settings DROP COLUMN region_margin")
             try db.execute(sql: "PRAGMA user_version = 1")
         }
         try queue.close()
 
         let project = try Project.open(at: url)
-        #expect(try project.formatVersionOnDisk() == 2)
+        #expect(try project.formatVersionOnDisk() == Project.formatVersion)
         #expect(try project.model() == testModel)
         #expect(try project.state().settings == testSettings())
     }

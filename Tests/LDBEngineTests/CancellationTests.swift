@@ -46,7 +46,7 @@ import Testing
         let project = try EngineFixtures.project(in: folder)
         try EngineFixtures.addTwoLayers(project)
         let log = Log()
-        _ = try EngineFixtures.engine(project).render(progress: { log.append("\($0) \($1)/\($2)") })
+        _ = try EngineFixtures.engine(project).render(progress: { log.append("\($0.label) \($0.completed)/\($0.total)") })
         #expect(log.lines == (1...6).map { "base \($0)/6" } + ["layer roof 1/2", "layer roof 2/2"]
             + (1...3).map { "layer sky \($0)/3" } + ["finish 1/2", "finish 2/2", "decode 1/1"])
     }

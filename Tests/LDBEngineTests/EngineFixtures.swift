@@ -14,6 +14,8 @@ enum EngineFixtures {
 
     static let width = 64
     static let height = 96
+    /// Cells of the tests' latent, (64 / 8) × (96 / 8).
+    static let latentCells = 8 * 12
 
     static func model(_ name: String) -> URL {
         fixtures.appendingPathComponent("models/\(name)")
@@ -82,10 +84,13 @@ enum EngineFixtures {
 }
 
 extension RenderStats {
-    /// The counts of a render that ran `unetCalls` guided steps (two samples each) and `vaeDecodes` decodes.
+    /// The counts of a render at the tests' size (a 12 × 8 latent) that ran `unetCalls` guided steps (two samples
+    /// each) on the whole latent and `vaeDecodes` decodes of the whole picture.
     static func guided(_ unetCalls: Int, decodes: Int, hits: [CacheKind: Int] = [:],
                        misses: [CacheKind: Int] = [:]) -> RenderStats {
-        RenderStats(unetCalls: unetCalls, unetSamples: 2 * unetCalls, vaeDecodes: decodes, cacheHits: hits,
+        RenderStats(unetCalls: unetCalls, unetSamples: 2 * unetCalls,
+                    unetCells: 2 * unetCalls * EngineFixtures.latentCells, vaeDecodes: decodes,
+                    vaeDecodedPixels: decodes * EngineFixtures.width * EngineFixtures.height, cacheHits: hits,
                     cacheMisses: misses)
     }
 }

@@ -4,7 +4,7 @@ import LDBEngine
 import LDBImage
 import Testing
 
-/// Keep-background (LDB.md): outside the union of the visible masks, dilated by f = 8 and feathered by f
+/// Keep-background (docs/algorithm.md, "Composite and finish"): outside the union of the visible masks, dilated by f = 8 and feathered by f
 /// pixels, the output is the base image. A 16 × 16 box at the origin reaches 8 + 3 × 8 = 32 pixels further,
 /// so every pixel with x >= 48 or y >= 48 must be the base's exactly.
 @Suite struct KeepBackgroundTests {

@@ -4,7 +4,7 @@ import LDBEngine
 import LDBTensor
 import Testing
 
-/// What each kind of edit costs in UNet evaluations and VAE decodes (LDB.md, "What to cache"), with N = 6,
+/// What each kind of edit costs in UNet evaluations and VAE decodes (docs/algorithm.md, "Caches and cost"), with N = 6,
 /// B = 2 and two guided layers of n = 4 and n = 5.
 @Suite struct RenderCostTests {
     /// N + (4 − B) + (5 − B) + B guided steps.

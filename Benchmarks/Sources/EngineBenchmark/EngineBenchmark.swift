@@ -195,8 +195,10 @@ final class EngineBenchmark {
     /// Logs the end of each render stage, so that a long run shows where it is.
     private var stageLogger: EngineProgress {
         let start = start
-        return { stage, completed, total in
-            if completed == total { Self.log("  \(stage): \(total) done", since: start) }
+        return { progress in
+            if progress.completed == progress.total {
+                Self.log("  \(progress.label): \(progress.total) done", since: start)
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 import LDBTensor
 
 extension StableDiffusionPipeline {
-    /// The UNet's prediction for `latent` at `timestep`, with classifier-free guidance as LDB.md defines it.
+    /// The UNet's prediction for `latent` at `timestep`, with classifier-free guidance as docs/algorithm.md ("Conventions") defines it.
     ///
     /// When `guidance > 1` the UNet runs once on the batch `[unconditional, conditional]` and the result is
     /// `eps_u + guidance * (eps_c - eps_u)`, rounded to float32 in diffusers' order. Otherwise it runs on the
@@ -40,7 +40,7 @@ extension StableDiffusionPipeline {
     /// One UNet forward pass, counted.
     private func evaluateUNet(latent: Tensor, timestep: Int, context: Tensor) throws -> Tensor {
         let prediction = try unet(sample: latent, timesteps: [Float(timestep)], encoderHiddenStates: context)
-        evaluationCounter.record(batch: latent.shape[0])
+        evaluationCounter.recordUNet(batch: latent.shape[0], height: latent.shape[2], width: latent.shape[3])
         return prediction
     }
 

@@ -1,7 +1,7 @@
 import LDBTensor
 
 extension StableDiffusionPipeline {
-    /// The DDIM inversion X[0...N] of a real image (LDB.md, "Base trajectory", real image).
+    /// The DDIM inversion X[0...N] of a real image (docs/algorithm.md, "Base trajectory", real image).
     ///
     /// X[0] = `encode(image:)` (the VAE's mean, scaled), and X[j + 1] is diffusers' `DDIMInverseScheduler` step
     /// from X[j] at its ascending timestep j, with the UNet's prediction on `prompt` alone (guidance 1, one

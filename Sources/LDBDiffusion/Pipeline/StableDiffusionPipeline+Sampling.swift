@@ -1,7 +1,7 @@
 import LDBTensor
 
 extension StableDiffusionPipeline {
-    /// The base trajectory Z[0...N] of a generated image (LDB.md, "Base trajectory").
+    /// The base trajectory Z[0...N] of a generated image (docs/algorithm.md, "Base trajectory").
     ///
     /// Z[0] = `randn([1, 4, h, w], seed) * init_noise_sigma`, and Z[i + 1] is the DDIM step (eta 0) from Z[i] at
     /// tau[i] with the guided prediction of `noisePrediction`. Z[i] is the latent before step i; Z[N] is the
@@ -56,19 +56,26 @@ extension StableDiffusionPipeline {
                             unconditional: unconditional, guidance: guidance, progress: progress) { _ in }
     }
 
-    /// Steps `latent` through `scheduler.timesteps[indices]`, handing each new latent to `record`.
+    /// `sample(with:…)` for the callers above, with a progress callback and a record of every latent.
     func runSteps(of scheduler: some Scheduler, indices: Range<Int>, from latent: Tensor, conditional: Tensor,
                   unconditional: Tensor?, guidance: Double, progress: PipelineProgress?,
                   record: (Tensor) -> Void) throws -> Tensor {
-        var latent = latent
-        for (completed, index) in indices.enumerated() {
-            let timestep = scheduler.timesteps[index]
-            let prediction = try noisePrediction(latent: latent, timestep: timestep, conditional: conditional,
-                                                 unconditional: unconditional, guidance: guidance)
-            latent = try scheduler.step(output: prediction, timestep: timestep, sample: latent)
-            record(latent)
-            progress?(completed + 1, indices.count)
+        try sample(with: scheduler, indices: indices, from: latent, conditional: conditional,
+                   unconditional: unconditional, guidance: guidance) { step in
+            record(step.latent)
+            progress?(step.completed, step.total)
         }
-        return latent
     }
+}
+
+/// One finished step of `StableDiffusionPipeline.sample(with:…)`.
+public struct SamplingStep: Sendable {
+    /// The index of the step in the scheduler's timesteps.
+    public let index: Int
+    /// Steps done in this run, counting from 1.
+    public let completed: Int
+    /// Steps in this run.
+    public let total: Int
+    /// The latent after the step.
+    public let latent: Tensor
 }

@@ -4,7 +4,7 @@ import LDBTensor
 /// Stable Diffusion 1.x / 2.x as the layered-diffusion engine uses it: text conditioning, classifier-free-guided
 /// DDIM sampling of a base trajectory, DDIM inversion of a real image, and the VAE on both ends.
 ///
-/// Every computation follows `shared/LDB.md` and diffusers' `StableDiffusionPipeline` step for step, in float32,
+/// Every computation follows `docs/algorithm.md` and diffusers' `StableDiffusionPipeline` step for step, in float32,
 /// so that its latents match diffusers' within float32 rounding. The pipeline is built from small parts in the
 /// manner of apple/ml-stable-diffusion; each part is public, so that a caller can run one step on its own.
 ///
@@ -15,7 +15,7 @@ import LDBTensor
 /// let image = try pipeline.decode(latent: trajectory[50])
 /// ```
 ///
-/// Copies of a pipeline share its `evaluationCounter`, which counts every UNet forward pass.
+/// Copies of a pipeline share its `evaluationCounter`, which counts every UNet forward pass and VAE run.
 public struct StableDiffusionPipeline: Sendable {
     /// The CLIP tokenizer of the model folder.
     public let tokenizer: CLIPTokenizer
@@ -27,8 +27,8 @@ public struct StableDiffusionPipeline: Sendable {
     public let autoencoder: AutoencoderKL
     /// `scheduler/scheduler_config.json`, from which every DDIM and inverse DDIM scheduler is made.
     public let schedulerConfig: SchedulerConfig
-    /// The running count of UNet evaluations made by this pipeline and its copies.
-    public let evaluationCounter: UNetEvaluationCounter
+    /// The running count of UNet evaluations (and VAE runs) made by this pipeline and its copies.
+    public private(set) var evaluationCounter: UNetEvaluationCounter
 
     /// The VAE's `scaling_factor` (0.18215 for Stable Diffusion 1.x and 2.x).
     public var scalingFactor: Float { autoencoder.configuration.scalingFactor }
@@ -38,6 +38,21 @@ public struct StableDiffusionPipeline: Sendable {
 
     /// The UNet evaluations made so far (see `evaluationCounter`).
     public var evaluations: UNetEvaluations { evaluationCounter.total }
+
+    /// Everything the networks computed so far (see `evaluationCounter`).
+    public var work: PipelineWork { evaluationCounter.work }
+
+    /// This pipeline, the same networks, counting its work into `counter` (give the counter a parent to keep
+    /// counting into this pipeline's too).
+    public func counting(into counter: UNetEvaluationCounter) -> StableDiffusionPipeline {
+        var copy = self
+        copy.evaluationCounter = counter
+        return copy
+    }
+
+    /// u = 2^(down blocks − 1): a latent's height and width that the UNet runs on are multiples of u (or the
+    /// whole latent), so that every down block halves them exactly (docs/algorithm.md, "Region mode").
+    public var unetSizeMultiple: Int { 1 << max(0, unet.configuration.downBlocks.count - 1) }
 
     /// Loads every component of a diffusers model folder.
     ///
@@ -103,13 +118,17 @@ public struct StableDiffusionPipeline: Sendable {
     /// - Parameter image: `[N, 3, H, W]` with values in [-1, 1]; H and W multiples of `latentFactor`.
     /// - Returns: `[N, 4, H / latentFactor, W / latentFactor]`.
     public func encode(image: Tensor) throws -> Tensor {
-        try autoencoder.encode(image).mean * scalingFactor
+        let latent = try autoencoder.encode(image).mean * scalingFactor
+        evaluationCounter.recordEncode()
+        return latent
     }
 
     /// The image of a scaled latent: `vae.decode(latent / scalingFactor)`, `[N, 3, h·f, w·f]`, nominally in
     /// [-1, 1] and not clamped.
     public func decode(latent: Tensor) throws -> Tensor {
-        try autoencoder.decode(latent / scalingFactor)
+        let image = try autoencoder.decode(latent / scalingFactor)
+        evaluationCounter.recordDecode(pixels: image.shape[0] * image.shape[2] * image.shape[3])
+        return image
     }
 
     /// The DDIM timesteps tau[0..<N] of a run of `steps` steps, from noisiest to cleanest.
@@ -128,13 +147,13 @@ public struct StableDiffusionPipeline: Sendable {
     }
 
     /// The DDIM scheduler for `steps` steps.
-    func scheduler(steps: Int) throws -> DDIMScheduler {
+    public func scheduler(steps: Int) throws -> DDIMScheduler {
         try checkStepCount(steps)
         return try DDIMScheduler(config: schedulerConfig, stepCount: steps)
     }
 
     /// The inverse DDIM scheduler for `steps` steps.
-    func inverseScheduler(steps: Int) throws -> DDIMInverseScheduler {
+    public func inverseScheduler(steps: Int) throws -> DDIMInverseScheduler {
         try checkStepCount(steps)
         return try DDIMInverseScheduler(config: schedulerConfig, stepCount: steps)
     }

@@ -58,6 +58,8 @@ struct New: ParsableCommand {
           help: ArgumentHelp(keepBackgroundHelp + " Default: on with --image, so a photo's unedited pixels stay the photo's."))
     var keepBackground: Bool?
 
+    @OptionGroup(title: "Region (default: full, margin 8; change later with `ldb set`)") var region: RegionOptions
+
     func validate() throws {
         if image != nil {
             if seed != nil || size != nil {
@@ -90,6 +92,7 @@ struct New: ParsableCommand {
             prompt: prompt ?? "", negativePrompt: negativePrompt,
             guidance: guidance ?? (image == nil ? 7.5 : 1),
             seed: nil, sourceImageSHA256: nil, keepBackground: keepBackground ?? (image != nil))
+        region.apply(to: &settings)
         var sourcePNG: Data?
         if let image {
             let url = URL(fileURLWithPath: image)

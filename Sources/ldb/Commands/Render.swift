@@ -30,6 +30,17 @@ struct Render: ParsableCommand {
     @Flag(help: "Print UNet evaluations, cache hits and misses, and the time of each stage.")
     var stats = false
 
+    @Flag(help: "Print the output, its size and the render's statistics as one JSON object.")
+    var json = false
+
+    @OptionGroup(title: "Region (default: the project's setting, see `ldb set`)") var region: RegionOptions
+
+    @Option(name: .customLong("preview-decoder"), help: ArgumentHelp(
+        "Decode the picture with this tiny autoencoder (TAESD: a folder, or a Hugging Face id in the cache) "
+            + "instead of the VAE: a fast preview, cached apart from full renders.",
+        valueName: "decoder"))
+    var previewDecoder: String?
+
     @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
           help: ArgumentHelp(keepBackgroundHelp + " Default: the project's setting."))
     var keepBackground: Bool?
@@ -44,18 +55,32 @@ struct Render: ParsableCommand {
         let latent = try latentOutput.map { try OutputFile($0, format: .safetensors, inputs: [project.path]) }
         let interruption = Interruption()
         interruption.start()
-        let result = try Self.render(project.open(), keepBackground: keepBackground, variant: variant,
-                                     weightPrecision: weights.precision, interruption: interruption)
+        let document = try project.open()
+        var settings = try document.state().settings
+        region.apply(to: &settings)
+        let decoder = try previewDecoder.map { reference in
+            let folder = try AutoencoderTiny.folder(for: reference)
+            return PreviewDecoder(decoder: try AutoencoderTiny.load(folder: folder),
+                                  fingerprint: try ModelReference.fingerprint(of: folder))
+        }
+        let result = try Self.render(document, keepBackground: keepBackground, region: RegionSetting(settings),
+                                     finalDecoder: decoder, variant: variant, weightPrecision: weights.precision,
+                                     interruption: interruption)
         try image.write(result.image.pngData())
         if let latent { try latent.write(SafeTensorsWriter.encode(["latent": result.latent], file: latent.path)) }
         // With the picture on standard output, the messages go to standard error.
         let say: (String) -> Void = image.isStandardOutput ? { printError($0) } : { print($0) }
+        if json {
+            try say(RenderJSON(output: output, result: result).text())
+            return
+        }
         say("rendered \(output) (\(result.image.width)x\(result.image.height))")
         if stats { say(result.stats.report()) }
     }
 
     /// Renders `document` with progress on stderr; shared with `ldb demo`.
-    static func render(_ document: Project, keepBackground: Bool? = nil, variant: String? = nil,
+    static func render(_ document: Project, keepBackground: Bool? = nil, region: RegionSetting? = nil,
+                       finalDecoder: PreviewDecoder? = nil, variant: String? = nil,
                        weightPrecision: WeightPrecision = .float32,
                        interruption: Interruption? = nil) throws -> RenderResult {
         upgradeLegacyModelFingerprint(of: document)
@@ -66,11 +91,13 @@ struct Render: ParsableCommand {
         }
         let progress = ProgressReporter("render")
         do {
-            return try engine.render(keepBackground: keepBackground,
-                                     progress: { stage, done, total in progress.update(stage: stage, step: done, of: total) },
+            return try engine.render(state: nil, keepBackground: keepBackground, region: region,
+                                     progress: { progress.update(stage: $0.label, step: $0.completed, of: $0.total) },
+                                     finalDecoder: finalDecoder,
                                      isCancelled: { interruption?.isInterrupted ?? false })
         } catch EngineError.cancelled {
-            FileHandle.standardError.write(Data("interrupted: the project is unchanged; finished work stays cached\n".utf8))
+            FileHandle.standardError.write(Data(
+                "interrupted: the project is unchanged; finished base steps, layers and renders stay cached\n".utf8))
             throw ExitCode(130)
         }
     }

@@ -1,0 +1,79 @@
+import ArgumentParser
+import LDBDocument
+import LDBEditing
+
+/// `ldb set`: change the project's settings after it was made.
+struct SetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Change the project's settings.",
+        discussion: """
+            Only the options given change; everything else keeps its value. The change is one revision, which \
+            `ldb undo` takes back. The next render recomputes only what the change touches: for a generated base, \
+            the prompt, negative prompt, guidance and steps recompute the base latents and everything after them; \
+            for a real-image base, the prompt and steps invert the image again, the negative prompt and guidance \
+            touch only the finish; the blend steps and the region (and the margin, in crop mode) recompute the \
+            layers and the finish; keep-background only the final picture.
+            """
+    )
+
+    @OptionGroup var project: ProjectArgument
+
+    @Option(help: "The base prompt (for a real-image project, the prompt it is inverted under).")
+    var prompt: String?
+
+    @Option(name: .customLong("negative"), help: "The base negative prompt.")
+    var negativePrompt: String?
+
+    @Option(help: "Denoising steps N of the base image.")
+    var steps: Int?
+
+    @Option(help: "Guidance of the base image and of the final steps.")
+    var guidance: Double?
+
+    @Option(name: .customLong("blend-steps"), help: "Final steps B that blend the layers together.")
+    var blendSteps: Int?
+
+    @Flag(name: .customLong("keep-background"), inversion: .prefixedNo,
+          help: "Keep the base image's pixels outside the layers' masks when rendering.")
+    var keepBackground: Bool?
+
+    @OptionGroup var region: RegionOptions
+
+    func run() throws {
+        let document = try project.open()
+        // The model decides which step counts its schedule can run (nil when the model is not here).
+        let constraints = steps == nil ? nil : ModelConstraints.ofProject(try document.model())
+        let revision = try document.commit { state in
+            let before = state.settings
+            if let prompt { state.settings.prompt = prompt }
+            if let negativePrompt { state.settings.negativePrompt = negativePrompt }
+            if let steps { state.settings.steps = steps }
+            if let guidance { state.settings.guidance = guidance }
+            if let blendSteps { state.settings.blendSteps = blendSteps }
+            if let keepBackground { state.settings.keepBackground = keepBackground }
+            region.apply(to: &state.settings)
+            try constraints?.check(state.settings)
+            return "set " + describeChanges(from: before, to: state.settings)
+                .map { "\($0.field) \($0.change)" }.joined(separator: ", ")
+        }
+        print(revision?.description ?? "settings unchanged")
+    }
+}
+
+/// The settings that differ, as `(field, "old -> new")`.
+func describeChanges(from old: ProjectSettings, to new: ProjectSettings) -> [(field: String, change: String)] {
+    var changes: [(String, String)] = []
+    func note(_ field: String, _ a: String, _ b: String) {
+        if a != b { changes.append((field, "\(a) -> \(b)")) }
+    }
+    note("prompt", quoted(old.prompt), quoted(new.prompt))
+    note("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt))
+    note("steps", String(old.steps), String(new.steps))
+    note("guidance", formatNumber(old.guidance), formatNumber(new.guidance))
+    note("blend steps", String(old.blendSteps), String(new.blendSteps))
+    note("keep-background", String(old.keepBackground), String(new.keepBackground))
+    note("region", old.region.rawValue, new.region.rawValue)
+    note("region margin", String(old.regionMargin), String(new.regionMargin))
+    return changes
+}
