@@ -1,4 +1,4 @@
-"""Reference results of Layered Diffusion Brushes edits (shared/LDB.md), computed on diffusers components.
+"""Reference results of Layered Diffusion Brushes edits (docs/algorithm.md), computed on diffusers components.
 
     python Fixtures/scripts/ldb_reference.py      # or: python Fixtures/make_fixtures.py ldb_reference
     python Fixtures/scripts/ldb_reference.py region   # only the region-mode case (Fixtures/ldb/region/)
@@ -6,7 +6,7 @@
 Writes Fixtures/ldb/: the masks as 8-bit gray PNGs and one safetensors file per case with the base trajectory,
 the latent masks, each layer's result, the composites and the finished latents for the layer orders
 [L1, L2], [L2, L1] and [L1] alone; and in Fixtures/ldb/region/ a region-mode case (docs/algorithm.md,
-"Region mode"): windows, cropped layer results, the weighted finish and the blended pixels. An independent implementation of LDB.md for the Swift engine to match:
+"Region mode"): windows, cropped layer results, the weighted finish and the blended pixels. An independent implementation of docs/algorithm.md for the Swift engine to match:
 it follows the document step by step with diffusers' schedulers, UNet and VAE. Deterministic (CPU, float32,
 one thread); running it again rewrites the same bytes. Needs Fixtures/models/ and Fixtures/reference/
 (scripts/models.py) to exist. See Fixtures/README.md, "LDB edit references".
@@ -180,14 +180,14 @@ def latent_mask(pixels: np.ndarray, layer: Layer, factor: int) -> torch.Tensor:
 
 
 def read_image(path: Path) -> torch.Tensor:
-    """An 8-bit RGB PNG as [1, 3, H, W] in [-1, 1] (LDB.md's pixels / 127.5 - 1)."""
+    """An 8-bit RGB PNG as [1, 3, H, W] in [-1, 1] (docs/algorithm.md's pixels / 127.5 - 1)."""
     width, height, rows, info = png.Reader(filename=str(path)).asRGB8()
     pixels = np.array([list(row) for row in rows], dtype=np.uint8).reshape(height, width, 3)
     return _pixels_to_tensor(torch.from_numpy(pixels))
 
 
 class Denoiser:
-    """DDIM steps of one model: eps (or v) from the UNet with LDB.md's guidance, then `DDIMScheduler.step`."""
+    """DDIM steps of one model: eps (or v) from the UNet with docs/algorithm.md's guidance, then `DDIMScheduler.step`."""
 
     def __init__(self, pipeline: StableDiffusionPipeline):
         self.pipeline = pipeline

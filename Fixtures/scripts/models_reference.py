@@ -94,7 +94,7 @@ def _test_image(height: int, width: int, seed: int) -> torch.Tensor:
 
 
 def _pixels_to_tensor(pixels: torch.Tensor) -> torch.Tensor:
-    """uint8 [H, W, 3] -> float32 [1, 3, H, W] in [-1, 1], as LDB.md converts images."""
+    """uint8 [H, W, 3] -> float32 [1, 3, H, W] in [-1, 1], as docs/algorithm.md converts images."""
     return (pixels.to(torch.float32) / 127.5 - 1.0).permute(2, 0, 1).unsqueeze(0).contiguous()
 
 
@@ -172,7 +172,7 @@ def write_vae(pipeline: StableDiffusionPipeline, out: Path) -> torch.Tensor:
 
 
 def _guided(unet, latent, timestep, cond, uncond, guidance: float) -> torch.Tensor:
-    """LDB.md's eps: one batch [uncond, cond] combined with guidance g when g > 1, else cond alone."""
+    """docs/algorithm.md's eps: one batch [uncond, cond] combined with guidance g when g > 1, else cond alone."""
     if guidance > 1:
         both = unet(torch.cat([latent, latent]), timestep, encoder_hidden_states=torch.cat([uncond, cond])).sample
         unconditional, conditional = both.chunk(2)
@@ -181,7 +181,7 @@ def _guided(unet, latent, timestep, cond, uncond, guidance: float) -> torch.Tens
 
 
 def write_sample(pipeline: StableDiffusionPipeline, out: Path) -> None:
-    """The base trajectory Z0..ZN of LDB.md, by an explicit loop; checked against the pipeline."""
+    """The base trajectory Z0..ZN of docs/algorithm.md, by an explicit loop; checked against the pipeline."""
     vae, unet = pipeline.vae, pipeline.unet
     scheduler = DDIMScheduler.from_config(pipeline.scheduler.config)
     scheduler.set_timesteps(STEPS)
@@ -218,7 +218,7 @@ def write_sample(pipeline: StableDiffusionPipeline, out: Path) -> None:
 
 
 def write_invert(pipeline: StableDiffusionPipeline, out: Path, pixels: torch.Tensor) -> None:
-    """DDIM inversion X0..XN of LDB.md (guidance 1) of the VAE test image."""
+    """DDIM inversion X0..XN of docs/algorithm.md (guidance 1) of the VAE test image."""
     vae, unet = pipeline.vae, pipeline.unet
     inverse = DDIMInverseScheduler.from_config(pipeline.scheduler.config)
     inverse.set_timesteps(STEPS)

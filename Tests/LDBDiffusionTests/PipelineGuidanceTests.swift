@@ -3,7 +3,7 @@ import LDBTensor
 import Testing
 @testable import LDBDiffusion
 
-/// Classifier-free guidance as LDB.md defines it: eps_u + g (eps_c − eps_u) from one batch [uncond, cond]
+/// Classifier-free guidance as docs/algorithm.md defines it: eps_u + g (eps_c − eps_u) from one batch [uncond, cond]
 /// when g > 1, else the conditional prediction alone from a batch of one.
 @Suite struct PipelineGuidanceTests {
     private struct Inputs {

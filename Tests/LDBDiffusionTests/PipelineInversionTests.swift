@@ -4,7 +4,7 @@ import LDBTensor
 import Testing
 @testable import LDBDiffusion
 
-/// DDIM inversion X[0...N] of LDB.md against diffusers (`invert.safetensors`), starting from the PNG the
+/// DDIM inversion X[0...N] of docs/algorithm.md against diffusers (`invert.safetensors`), starting from the PNG the
 /// reference was made from (`invert_image.png`).
 @Suite struct PipelineInversionTests {
     /// The reference image read from its PNG as `[1, 3, H, W]` in [-1, 1].

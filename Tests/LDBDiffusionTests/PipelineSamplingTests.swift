@@ -27,7 +27,7 @@ enum PipelineFixtures {
     }
 }
 
-/// The base trajectory Z[0...N] of LDB.md against diffusers (`sample.safetensors`): CFG with the batch
+/// The base trajectory Z[0...N] of docs/algorithm.md against diffusers (`sample.safetensors`): CFG with the batch
 /// [uncond, cond] and DDIM steps, on an SD 1.x-like (epsilon) and an SD 2.x-like (v-prediction) model.
 @Suite struct PipelineSamplingTests {
     @Test(arguments: ["tiny-sd1", "tiny-sd2"])

@@ -5,7 +5,7 @@ import LDBImage
 import LDBTensor
 import Testing
 
-/// The engine against `Fixtures/ldb/<case>.safetensors`, an independent implementation of LDB.md on diffusers
+/// The engine against `Fixtures/ldb/<case>.safetensors`, an independent implementation of docs/algorithm.md on diffusers
 /// (`Fixtures/scripts/ldb_reference.py`): the base trajectory, the latent masks, each layer's result, the
 /// composites and the finished latents in both orders and with L2 hidden, and the decoded picture.
 @Suite struct ParityTests {
