@@ -1,9 +1,9 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
+#if canImport(Glibc)
+import Glibc
 #endif
 
-/// A WebDriver (W3C) client for `chromedriver` on loopback, through URLSession: enough to drive the editor
+/// A WebDriver (W3C) client for `chromedriver` on loopback, over plain sockets: enough to drive the editor
 /// page headless — find, click, type, pointer and key actions, scripts and screenshots.
 final class WebDriver {
     struct Failure: Error, CustomStringConvertible {
@@ -118,21 +118,8 @@ final class WebDriver {
     }
 
     private func callValue(_ method: String, _ path: String, _ body: [String: Any]? = nil) throws -> Any? {
-        var request = URLRequest(url: base.appendingPathComponent(path))
-        request.httpMethod = method
-        request.timeoutInterval = 120
-        if let body {
-            request.httpBody = try JSONSerialization.data(withJSONObject: body)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let result = Locked<Result<Data, Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        URLSession.shared.dataTask(with: request) { data, _, error in
-            result.set(error.map { .failure($0) } ?? .success(data ?? Data()))
-            done.signal()
-        }.resume()
-        done.wait()
-        let data = try result.get()!.get()
+        let payload = try body.map { try JSONSerialization.data(withJSONObject: $0) } ?? Data()
+        let data = try Self.exchange(port: base.port!, method: method, path: path, body: payload)
         let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) as? [String: Any]
         let value = object?["value"]
         if let error = value as? [String: Any], let kind = error["error"] as? String {
@@ -140,13 +127,44 @@ final class WebDriver {
         }
         return value is NSNull ? nil : value
     }
-}
 
-/// A value set by URLSession's thread and read by the test's.
-private final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.withLock { value } }
-    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+    /// One HTTP/1.1 request on its own connection to chromedriver on loopback; the answer's body.
+    private static func exchange(port: Int, method: String, path: String, body: Data) throws -> Data {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw Failure(description: "socket() failed") }
+        defer { close(socket) }
+        var timeout = timeval(tv_sec: 120, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard connected else { throw Failure(description: "cannot connect to chromedriver") }
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        let request = Data(head.utf8) + body
+        try request.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let sent = send(socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                guard sent > 0 else { throw Failure(description: "send to chromedriver failed") }
+                offset += sent
+            }
+        }
+        var answer = Data()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let received = recv(socket, &chunk, chunk.count, 0)
+            if received == 0 { break }
+            guard received > 0 else { throw Failure(description: "no answer from chromedriver to \(method) \(path)") }
+            answer += chunk[0..<received]
+        }
+        guard let end = answer.range(of: Data("\r\n\r\n".utf8)) else { throw Failure(description: "bad answer") }
+        return Data(answer[end.upperBound...])
+    }
 }
