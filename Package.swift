@@ -13,12 +13,15 @@ let package = Package(
         .library(name: "LDBEngine", targets: ["LDBEngine"]),
         .library(name: "LDBHub", targets: ["LDBHub"]),
         .library(name: "LDBEditing", targets: ["LDBEditing"]),
+        .library(name: "LDBServer", targets: ["LDBServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // System C libraries, each behind a small shim.
@@ -67,10 +70,19 @@ let package = Package(
             dependencies: ["LDBDiffusion", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "LDBEditing", dependencies: ["LDBDocument", "LDBDiffusion"]),
+        .target(
+            name: "LDBServer",
+            dependencies: [
+                "LDBDocument", "LDBEditing", "LDBEngine", "LDBImage", "LDBDiffusion",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            resources: [.copy("Page"), .copy("openapi.json")]
+        ),
         .executableTarget(
             name: "ldb",
             dependencies: [
-                "LDBEditing", "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine", "LDBHub",
+                "LDBEditing", "LDBDocument", "LDBImage", "LDBTensor", "LDBDiffusion", "LDBEngine", "LDBHub", "LDBServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // `ldb demo`'s model and picture, found next to the binary from any folder.
@@ -93,6 +105,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "LDBServerTests",
+            dependencies: ["LDBServer", "LDBDocument", "LDBImage"]
         ),
         .testTarget(
             name: "LDBCommandLineTests",

@@ -6,6 +6,15 @@ import GRDB
 public struct ChangeContext {
     let db: Database
     let path: String
+    /// The revision the change is made on (HEAD inside the transaction).
+    public let head: Int64
+
+    /// Refuses the change unless it is made on revision `expected`: an editor that showed an older HEAD must
+    /// not overwrite what happened since.
+    /// - Throws: `DocumentError.staleHead`.
+    public func requireHead(_ expected: Int64) throws {
+        guard head == expected else { throw DocumentError.staleHead(expected: expected, found: head) }
+    }
 
     /// Stores `data` once under its SHA-256 (hex) and returns that hash.
     @discardableResult

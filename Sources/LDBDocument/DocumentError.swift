@@ -28,6 +28,8 @@ public enum DocumentError: Error, CustomStringConvertible, Equatable, Sendable {
     case revisionNotFound(String)
     case tagExists(String)
     case nothingToUndo
+    /// A change was made on a revision that is no longer HEAD (someone else changed the project since).
+    case staleHead(expected: Int64, found: Int64)
     case nothingToRedo
     case blobNotFound(String)
     /// A mask image does not have the project's size (width, height).
@@ -72,6 +74,8 @@ public enum DocumentError: Error, CustomStringConvertible, Equatable, Sendable {
             return "nothing to undo (HEAD is the first revision)"
         case .nothingToRedo:
             return "nothing to redo (HEAD has no child revision)"
+        case .staleHead(let expected, let found):
+            return "the project changed: the edit was made on revision \(expected) but HEAD is now \(found)"
         case .blobNotFound(let sha256):
             return "blob \(sha256) is not stored in the project"
         case .maskSizeMismatch(let expected, let found):
@@ -104,6 +108,8 @@ public enum DocumentError: Error, CustomStringConvertible, Equatable, Sendable {
             return a == b && detailA == detailB
         case (.nothingToUndo, .nothingToUndo), (.nothingToRedo, .nothingToRedo):
             return true
+        case (.staleHead(let expectedA, let foundA), .staleHead(let expectedB, let foundB)):
+            return expectedA == expectedB && foundA == foundB
         case (.maskSizeMismatch(let expectedA, let foundA), .maskSizeMismatch(let expectedB, let foundB)):
             return expectedA == expectedB && foundA == foundB
         case (.maskByteCountMismatch(let a, let expectedA, let foundA),

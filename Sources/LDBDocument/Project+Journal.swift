@@ -42,7 +42,7 @@ extension Project {
             let (settings, storedLayers) = try Self.readStoredState(db, path: path)
             let before = ProjectState(settings: settings, layers: storedLayers.map(\.layer))
             var after = before
-            let description = try change(&after, ChangeContext(db: db, path: path))
+            let description = try change(&after, ChangeContext(db: db, path: path, head: head.id))
             guard after != before else { return nil }
             try after.validate()
             try Self.checkReferences(of: after, comparedTo: before, db)
@@ -64,13 +64,14 @@ extension Project {
 
     /// Moves HEAD up to `count` revisions towards the root, restoring each parent's state.
     /// Stops at the root. Each step reads one revision row.
+    /// - Parameter expectedHead: when given, the revision HEAD must be at (checked inside the transaction).
     /// - Returns: the new HEAD.
-    /// - Throws: `.nothingToUndo` when HEAD is the root.
-    public func undo(_ count: Int = 1) throws -> Revision {
+    /// - Throws: `.nothingToUndo` when HEAD is the root; `.staleHead` when HEAD is not `expectedHead`.
+    public func undo(_ count: Int = 1, ifHeadIs expectedHead: Int64? = nil) throws -> Revision {
         guard count >= 1 else { throw DocumentError.invalidParameter("undo count \(count) must be at least 1") }
         let path = url.path
         return try write { db in
-            var current = try Self.node(Self.headID(db, path: path), db, path: path)
+            var current = try Self.node(Self.headID(db, path: path, expected: expectedHead), db, path: path)
             guard current.parent != nil else { throw DocumentError.nothingToUndo }
             for _ in 0..<count {
                 guard let parent = current.parent else { break }
@@ -83,13 +84,14 @@ extension Project {
 
     /// Moves HEAD up to `count` revisions down the tree, each time to the child visited last.
     /// Stops at a revision without children.
+    /// - Parameter expectedHead: when given, the revision HEAD must be at (checked inside the transaction).
     /// - Returns: the new HEAD.
-    /// - Throws: `.nothingToRedo` when HEAD has no child.
-    public func redo(_ count: Int = 1) throws -> Revision {
+    /// - Throws: `.nothingToRedo` when HEAD has no child; `.staleHead` when HEAD is not `expectedHead`.
+    public func redo(_ count: Int = 1, ifHeadIs expectedHead: Int64? = nil) throws -> Revision {
         guard count >= 1 else { throw DocumentError.invalidParameter("redo count \(count) must be at least 1") }
         let path = url.path
         return try write { db in
-            var current = try Self.node(Self.headID(db, path: path), db, path: path)
+            var current = try Self.node(Self.headID(db, path: path, expected: expectedHead), db, path: path)
             guard current.lastChild != nil else { throw DocumentError.nothingToRedo }
             for _ in 0..<count {
                 guard let childID = current.lastChild else { break }
@@ -102,12 +104,14 @@ extension Project {
 
     /// Moves HEAD to any revision ("HEAD", a decimal id, or a tag), undoing up to the lowest common ancestor
     /// and redoing down to the target. Redo from the ancestors on the way then leads back to the target.
+    /// - Parameter expectedHead: when given, the revision HEAD must be at (checked inside the transaction).
     /// - Returns: the new HEAD.
-    public func checkout(_ revisionOrTag: String) throws -> Revision {
+    /// - Throws: `.revisionNotFound`; `.staleHead` when HEAD is not `expectedHead`.
+    public func checkout(_ revisionOrTag: String, ifHeadIs expectedHead: Int64? = nil) throws -> Revision {
         let path = url.path
         return try write { db in
             let targetID = try Self.resolve(revisionOrTag, db, path: path)
-            var up = try Self.node(Self.headID(db, path: path), db, path: path)
+            var up = try Self.node(Self.headID(db, path: path, expected: expectedHead), db, path: path)
             var down = try Self.node(targetID, db, path: path)
             var descent: [RevisionNode] = []
             while up.id != down.id {

@@ -98,6 +98,14 @@ extension Project {
         return id
     }
 
+    /// The HEAD revision id, checked to be `expected` when that is given.
+    /// - Throws: `.staleHead` when HEAD has moved on from `expected`.
+    static func headID(_ db: Database, path: String, expected: Int64?) throws -> Int64 {
+        let head = try headID(db, path: path)
+        if let expected, expected != head { throw DocumentError.staleHead(expected: expected, found: head) }
+        return head
+    }
+
     static func setHead(_ id: Int64, _ db: Database) throws {
         try db.execute(sql: "UPDATE ref SET revision = ? WHERE name = 'HEAD'", arguments: [id])
     }

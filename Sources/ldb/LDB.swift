@@ -16,7 +16,7 @@ struct LDB: ParsableCommand {
         subcommands: [
             New.self, SetCommand.self, Info.self, LayerCommand.self, ModelCommand.self,
             Render.self, Undo.self, Redo.self, History.self, Checkout.self, Tag.self, GC.self,
-            Demo.self,
+            Serve.self, Demo.self,
         ]
     )
 

@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import LDBDocument
+import LDBImage
+
+extension EditorServer {
+    func addLayerRoutes(to router: Router<BasicWebSocketRequestContext>) {
+        router.post("/api/projects/:project/layers") { request, context in
+            let session = try session(context)
+            let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes,
+                                               allowed: LayerFields.names.union(["base"]))
+            let base = try body.decode(BaseField.self).base
+            let fields = try body.decode(LayerFields.self)
+            return try await commit(on: session, base: base) { state, context in
+                let settings = state.settings
+                let region = try fields.region(width: settings.width, height: settings.height)
+                    ?? Mask(width: settings.width, height: settings.height,
+                            bytes: [UInt8](repeating: 0, count: settings.width * settings.height))
+                var layer = LayerDefaults.newLayer(in: state, maskSHA256: try context.putBlob(Data(region.bytes)))
+                fields.apply(to: &layer)
+                state.layers.append(layer)
+                return "add layer \(quoted(layer.name))"
+            }
+        }
+        router.patch("/api/projects/:project/layers/:layer") { request, context in
+            let session = try session(context)
+            let reference = try pathParameter("layer", context)
+            let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes,
+                                               allowed: LayerFields.names.union(["base"]))
+            let base = try body.decode(BaseField.self).base
+            let fields = try body.decode(LayerFields.self)
+            return try await commit(on: session, base: base) { state, context in
+                let index = try state.layerIndex(reference)
+                let before = state.layers[index]
+                fields.apply(to: &state.layers[index])
+                let settings = state.settings
+                if let region = try fields.region(width: settings.width, height: settings.height) {
+                    state.layers[index].maskSHA256 = try context.putBlob(Data(region.bytes))
+                }
+                return LayerDefaults.describe(from: before, to: state.layers[index])
+            }
+        }
+        router.delete("/api/projects/:project/layers/:layer") { request, context in
+            let session = try session(context)
+            let reference = try pathParameter("layer", context)
+            let base = try queryInteger(request, "base")
+            return try await commit(on: session, base: base) { state, _ in
+                let removed = state.layers.remove(at: try state.layerIndex(reference))
+                return "remove layer \(quoted(removed.name))"
+            }
+        }
+        router.post("/api/projects/:project/layers/:layer/duplicate") { request, context in
+            let session = try session(context)
+            let reference = try pathParameter("layer", context)
+            let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes, allowed: ["base"])
+            let base = try body.decode(BaseField.self).base
+            return try await commit(on: session, base: base) { state, _ in
+                let index = try state.layerIndex(reference)
+                var copy = state.layers[index]
+                copy.id = 0
+                copy.name = LayerDefaults.copyName(of: copy.name, in: state.layers)
+                state.layers.insert(copy, at: index + 1)
+                return "duplicate layer \(quoted(state.layers[index].name)) as \(quoted(copy.name))"
+            }
+        }
+        router.post("/api/projects/:project/layers/:layer/move") { request, context in
+            let session = try session(context)
+            let reference = try pathParameter("layer", context)
+            let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes, allowed: ["base", "to"])
+            let base = try body.decode(BaseField.self).base
+            let to = try body.decode(MoveFields.self).to
+            return try await commit(on: session, base: base) { state, _ in
+                let from = try state.layerIndex(reference)
+                guard state.layers.indices.contains(to) else {
+                    throw DocumentError.invalidParameter(
+                        "place \(to) is outside the stack of \(state.layers.count) layers (0...\(state.layers.count - 1))")
+                }
+                let layer = state.layers.remove(at: from)
+                state.layers.insert(layer, at: to)
+                return "move layer \(quoted(layer.name)) \(from) -> \(to)"
+            }
+        }
+        router.get("/api/projects/:project/layers/:layer/mask.png") { _, context in
+            let session = try session(context)
+            let reference = try pathParameter("layer", context)
+            let png = try await blocking {
+                let layer = try session.project.layer(reference)
+                let settings = try session.project.state().settings
+                let bytes = try session.project.blob(layer.maskSHA256)
+                return try Mask(width: settings.width, height: settings.height, bytes: [UInt8](bytes)).pngData()
+            }
+            return bytes(png, contentType: "image/png")
+        }
+    }
+}
+
+/// What a new layer starts as, and how a layer change reads in the history (as `ldb layer add` / `set`).
+enum LayerDefaults {
+    static func newLayer(in state: ProjectState, maskSHA256: String) -> Layer {
+        Layer(id: 0, name: nextName(in: state.layers), prompt: "", seed: UInt64.random(in: 0 ... (1 << 53)),
+              regenSteps: max(state.settings.blendSteps + 1, state.settings.steps / 2), maskSHA256: maskSHA256)
+    }
+
+    /// The first free name of the form `layer N`.
+    static func nextName(in layers: [Layer]) -> String {
+        let names = Set(layers.map(\.name))
+        var number = layers.count + 1
+        while names.contains("layer \(number)") { number += 1 }
+        return "layer \(number)"
+    }
+
+    /// `NAME copy`, or `NAME copy K` when that is taken.
+    static func copyName(of name: String, in layers: [Layer]) -> String {
+        let names = Set(layers.map(\.name))
+        var candidate = "\(name) copy"
+        var number = 2
+        while names.contains(candidate) {
+            candidate = "\(name) copy \(number)"
+            number += 1
+        }
+        return candidate
+    }
+
+    static func describe(from old: Layer, to new: Layer) -> String {
+        var changes: [String] = []
+        func note(_ field: String, _ a: String, _ b: String) {
+            if a != b { changes.append("\(field) \(a) -> \(b)") }
+        }
+        if old.visible != new.visible, old.with(visible: new.visible) == new {
+            return "\(new.visible ? "show" : "hide") layer \(quoted(old.name))"
+        }
+        note("name", quoted(old.name), quoted(new.name))
+        note("prompt", quoted(old.prompt), quoted(new.prompt))
+        note("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt))
+        note("seed", String(old.seed), String(new.seed))
+        note("regen steps", String(old.regenSteps), String(new.regenSteps))
+        note("strength", number(old.strength), number(new.strength))
+        note("guidance", number(old.guidance), number(new.guidance))
+        note("opacity", number(old.opacity), number(new.opacity))
+        note("feather", number(old.feather), number(new.feather))
+        note("invert", String(old.invert), String(new.invert))
+        note("visible", String(old.visible), String(new.visible))
+        if old.maskSHA256 != new.maskSHA256 {
+            if changes.isEmpty { return "paint mask of \(quoted(old.name))" }
+            changes.append("mask")
+        }
+        if changes.count == 1 { return "set \(changes[0]) of \(quoted(old.name))" }
+        return "set \(quoted(old.name)) " + changes.joined(separator: ", ")
+    }
+}
+
+private extension Layer {
+    func with(visible: Bool) -> Layer {
+        var copy = self
+        copy.visible = visible
+        return copy
+    }
+}

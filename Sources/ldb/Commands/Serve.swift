@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import LDBDiffusion
+import LDBDocument
+import LDBServer
+
+/// `ldb serve`: the layered brush editor in the browser.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open the layered brush editor in the browser.",
+        discussion: """
+            Serves the given projects, or every .ldbproj in the given folders (default: the current folder), \
+            and prints the address to open. The address carries a random token that the page then keeps in a \
+            cookie; every request needs it, also on this machine. New projects are created in the first folder.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Project files and folders to serve.", valueName: "path"))
+    var paths: [String] = []
+
+    @Option(help: "The address to listen on. Anything but loopback makes the editor reachable from other machines.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on (0 picks a free one).")
+    var port = 7860
+
+    @Option(help: ArgumentHelp(
+        "The model of new projects (default: the model of a served project).", valueName: "model"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("The access token (default: a new random one).", valueName: "token"))
+    var token: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port \(port) must be in 0...65535.") }
+        if let token, token.count < 16 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            throw ValidationError("--token must be at least 16 letters and digits.")
+        }
+    }
+
+    func run() throws {
+        var configuration = ServerConfiguration(
+            host: host, port: port, paths: (paths.isEmpty ? ["."] : paths).map { URL(fileURLWithPath: $0) },
+            modelForNewProjects: try model.map(modelReference))
+        if let token { configuration.token = token }
+        if !configuration.bindsLoopback {
+            FileHandle.standardError.write(Data(
+                "warning: listening on \(host): other machines can reach the editor (the token is still required)\n".utf8))
+        }
+        let server = try EditorServer(configuration: configuration)
+        let failure = Locked<Error?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do {
+                try await server.run { url in
+                    FileHandle.standardOutput.write(Data("ldb serve: open \(url.absoluteString)\n".utf8))
+                }
+            } catch {
+                failure.set(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.get() { throw error }
+    }
+
+    /// The model reference `ldb new --model` would record.
+    private func modelReference(_ model: String) throws -> ModelReference {
+        let location: ModelLocation
+        do {
+            location = try ModelLocation.resolve(model)
+        } catch {
+            if case .noSuchPath = error { throw CommandError.modelNotFound(model) }
+            throw error
+        }
+        let isPath = FileManager.default.fileExists(atPath: (model as NSString).expandingTildeInPath)
+        return ModelReference(location: isPath ? location.url.path : model,
+                              fingerprint: try ModelReference.fingerprint(of: location.url))
+    }
+}
+
+/// A value shared between the command's thread and the server's task.
+private final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func get() -> Value { lock.withLock { value } }
+    func set(_ newValue: Value) { lock.withLock { value = newValue } }
+}
