@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import LDBDocument
+import LDBEditing
 import LDBImage
 
 extension EditorServer {
@@ -95,19 +96,12 @@ extension EditorServer {
     }
 }
 
-/// What a new layer starts as, and how a layer change reads in the history (as `ldb layer add` / `set`).
+/// The server's uses of the editing rules the CLI shares (LDBEditing): new layers, copies' names, and how a
+/// layer change reads in the history.
 enum LayerDefaults {
+    /// A new layer at every default; its seed stays below 2^53 so that the page's numbers hold it exactly.
     static func newLayer(in state: ProjectState, maskSHA256: String) -> Layer {
-        Layer(id: 0, name: nextName(in: state.layers), prompt: "", seed: UInt64.random(in: 0 ... (1 << 53)),
-              regenSteps: max(state.settings.blendSteps + 1, state.settings.steps / 2), maskSHA256: maskSHA256)
-    }
-
-    /// The first free name of the form `layer N`.
-    static func nextName(in layers: [Layer]) -> String {
-        let names = Set(layers.map(\.name))
-        var number = layers.count + 1
-        while names.contains("layer \(number)") { number += 1 }
-        return "layer \(number)"
+        Layer.new(in: state, maskSHA256: maskSHA256, seed: UInt64.random(in: 0 ... (1 << 53)))
     }
 
     /// `NAME copy`, or `NAME copy K` when that is taken.
@@ -122,31 +116,17 @@ enum LayerDefaults {
         return candidate
     }
 
+    /// "hide layer …", "show layer …", "paint mask of …", or the CLI's `LayerChanges` description.
     static func describe(from old: Layer, to new: Layer) -> String {
-        var changes: [String] = []
-        func note(_ field: String, _ a: String, _ b: String) {
-            if a != b { changes.append("\(field) \(a) -> \(b)") }
-        }
         if old.visible != new.visible, old.with(visible: new.visible) == new {
             return "\(new.visible ? "show" : "hide") layer \(quoted(old.name))"
         }
-        note("name", quoted(old.name), quoted(new.name))
-        note("prompt", quoted(old.prompt), quoted(new.prompt))
-        note("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt))
-        note("seed", String(old.seed), String(new.seed))
-        note("regen steps", String(old.regenSteps), String(new.regenSteps))
-        note("strength", number(old.strength), number(new.strength))
-        note("guidance", number(old.guidance), number(new.guidance))
-        note("opacity", number(old.opacity), number(new.opacity))
-        note("feather", number(old.feather), number(new.feather))
-        note("invert", String(old.invert), String(new.invert))
-        note("visible", String(old.visible), String(new.visible))
-        if old.maskSHA256 != new.maskSHA256 {
-            if changes.isEmpty { return "paint mask of \(quoted(old.name))" }
-            changes.append("mask")
+        var unmasked = new
+        unmasked.maskSHA256 = old.maskSHA256
+        if old.maskSHA256 != new.maskSHA256, unmasked == old {
+            return "paint mask of \(quoted(old.name))"
         }
-        if changes.count == 1 { return "set \(changes[0]) of \(quoted(old.name))" }
-        return "set \(quoted(old.name)) " + changes.joined(separator: ", ")
+        return LayerChanges(from: old, to: new).description
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import LDBDocument
+import LDBEditing
 import LDBImage
 
 extension EditorServer {
@@ -112,7 +113,7 @@ enum SettingsChange {
         }
         note("prompt", quoted(old.prompt), quoted(new.prompt))
         note("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt))
-        note("guidance", number(old.guidance), number(new.guidance))
+        note("guidance", formatNumber(old.guidance), formatNumber(new.guidance))
         note("steps", String(old.steps), String(new.steps))
         note("blend steps", String(old.blendSteps), String(new.blendSteps))
         note("keep background", String(old.keepBackground), String(new.keepBackground))
@@ -121,10 +122,3 @@ enum SettingsChange {
     }
 }
 
-/// `"text"`, as the history quotes names and prompts.
-func quoted(_ text: String) -> String { "\"\(text)\"" }
-
-/// A number without a trailing `.0`.
-func number(_ value: Double) -> String {
-    value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-}

@@ -82,8 +82,8 @@ import Testing
         let cases: [(String, String, Any?, Int, String)] = [
             ("PATCH", layerPath, ["base": 2, "strength": "strong"], 400, "field 'strength': expected a number"),
             ("PATCH", layerPath, ["base": 2, "visible": 1], 400, "field 'visible': expected true or false"),
-            ("PATCH", layerPath, ["base": 2, "strength": -1], 422, "strength -1.0 must be a finite number >= 0"),
-            ("PATCH", layerPath, ["base": 2, "opacity": 1.5], 422, "opacity 1.5 must be in [0, 1]"),
+            ("PATCH", layerPath, ["base": 2, "strength": -1], 422, "strength -1.0 must be a number from 0 to 100"),
+            ("PATCH", layerPath, ["base": 2, "opacity": 1.5], 422, "opacity 1.5 must be a number from 0 to 1"),
             ("PATCH", layerPath, ["base": 2, "regen_steps": 9], 422, "regen steps 9"),
             ("PATCH", layerPath, ["base": 2, "name": "12"], 422, "must not be a number"),
             ("PATCH", layerPath, ["base": 2, "name": ""], 422, "name must not be empty"),
