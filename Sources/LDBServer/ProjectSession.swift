@@ -48,11 +48,17 @@ final class ProjectSession: Sendable {
 
     // MARK: Events
 
-    /// A stream of JSON event messages for one page; it ends when the page goes or the session closes.
+    /// A stream of JSON event messages for one page; it ends when the page goes or the session closes. It starts
+    /// with `{"type": "subscribed", "head": …}`, so a page knows from which state on it hears every change.
     func subscribe() -> (id: UUID, events: AsyncStream<String>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
         subscribers.withLock { $0[id] = continuation }
+        var greeting: [String: Any] = ["type": "subscribed"]
+        if let head = try? project.head().id { greeting["head"] = head }
+        if let data = try? JSONSerialization.data(withJSONObject: greeting, options: [.sortedKeys]) {
+            continuation.yield(String(decoding: data, as: UTF8.self))
+        }
         return (id, stream)
     }
 

@@ -30,7 +30,7 @@ extension EditorServer {
             return try await commit(on: session, base: base) { state, _ in
                 let before = state.settings
                 try fields.apply(to: &state.settings)
-                return SettingsChange.describe(from: before, to: state.settings)
+                return SettingsChanges(from: before, to: state.settings).description
             }
         }
     }
@@ -101,24 +101,6 @@ extension EditorServer {
         }
         _ = try Project.create(at: url, settings: settings, model: model, sourceImagePNG: fields.imagePNG?.data)
         return try registry.session(fields.name)
-    }
-}
-
-/// How a change of the base settings is described in the history.
-enum SettingsChange {
-    static func describe(from old: ProjectSettings, to new: ProjectSettings) -> String {
-        var changes: [String] = []
-        func note(_ field: String, _ a: String, _ b: String) {
-            if a != b { changes.append("\(field) \(a) -> \(b)") }
-        }
-        note("prompt", quoted(old.prompt), quoted(new.prompt))
-        note("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt))
-        note("guidance", formatNumber(old.guidance), formatNumber(new.guidance))
-        note("steps", String(old.steps), String(new.steps))
-        note("blend steps", String(old.blendSteps), String(new.blendSteps))
-        note("keep background", String(old.keepBackground), String(new.keepBackground))
-        note("seed", old.seed.map(String.init) ?? "none", new.seed.map(String.init) ?? "none")
-        return "set " + changes.joined(separator: ", ")
     }
 }
 

@@ -46,6 +46,8 @@ import Testing
     @Test func eventsReportChangesFromOtherProcessesAndRenderProgress() async throws {
         let events = try await EventSocket.open(server: server, project: "demo.ldbproj")
         defer { events.close() }
+        let subscribed = try await events.next { $0["type"] as? String == "subscribed" }
+        #expect(subscribed["head"] == "1")
         // A change made outside the server, as `ldb layer add` would.
         let project = try Project.open(at: server.folder.appendingPathComponent("demo.ldbproj"))
         try project.commit { state, context in

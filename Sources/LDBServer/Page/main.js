@@ -122,7 +122,8 @@ async function requestRender() {
 }
 
 function onEvent(event) {
-  if (event.type === 'changed' && state.project && event.head !== state.project.head) {
+  // `subscribed` opens every socket: a HEAD that moved while the page was not listening is a change too.
+  if ((event.type === 'changed' || event.type === 'subscribed') && state.project && event.head !== state.project.head) {
     reload();
   } else if (event.type === 'changed') {
     refreshHistory();

@@ -54,26 +54,8 @@ struct SetCommand: ParsableCommand {
             if let keepBackground { state.settings.keepBackground = keepBackground }
             region.apply(to: &state.settings)
             try constraints?.check(state.settings)
-            return "set " + describeChanges(from: before, to: state.settings)
-                .map { "\($0.field) \($0.change)" }.joined(separator: ", ")
+            return SettingsChanges(from: before, to: state.settings).description
         }
         print(revision?.description ?? "settings unchanged")
     }
-}
-
-/// The settings that differ, as `(field, "old -> new")`.
-func describeChanges(from old: ProjectSettings, to new: ProjectSettings) -> [(field: String, change: String)] {
-    var changes: [(String, String)] = []
-    func note(_ field: String, _ a: String, _ b: String) {
-        if a != b { changes.append((field, "\(a) -> \(b)")) }
-    }
-    note("prompt", quoted(old.prompt), quoted(new.prompt))
-    note("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt))
-    note("steps", String(old.steps), String(new.steps))
-    note("guidance", formatNumber(old.guidance), formatNumber(new.guidance))
-    note("blend steps", String(old.blendSteps), String(new.blendSteps))
-    note("keep-background", String(old.keepBackground), String(new.keepBackground))
-    note("region", old.region.rawValue, new.region.rawValue)
-    note("region margin", String(old.regionMargin), String(new.regionMargin))
-    return changes
 }
