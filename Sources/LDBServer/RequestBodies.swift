@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LDBDocument
+import LDBEditing
 import LDBImage
 
 /// A request's JSON object, read within the size limit and checked to name only `allowed` fields.
@@ -129,17 +130,9 @@ struct LayerFields: Decodable {
 
     /// Copies every given value except the region into `layer`.
     func apply(to layer: inout Layer) {
-        if let name { layer.name = name }
-        if let visible { layer.visible = visible }
-        if let prompt { layer.prompt = prompt }
-        if let negativePrompt { layer.negativePrompt = negativePrompt }
-        if let seed { layer.seed = seed.value }
-        if let regenSteps { layer.regenSteps = regenSteps }
-        if let strength { layer.strength = strength }
-        if let guidance { layer.guidance = guidance }
-        if let opacity { layer.opacity = opacity }
-        if let feather { layer.feather = feather }
-        if let invert { layer.invert = invert }
+        LayerEdit(name: name, visible: visible, prompt: prompt, negativePrompt: negativePrompt, seed: seed?.value,
+                  regenSteps: regenSteps, strength: strength, guidance: guidance, opacity: opacity, feather: feather,
+                  invert: invert).apply(to: &layer)
     }
 
     /// The region given by `mask_png` or `box` at the project's size, or nil when neither was given.

@@ -66,16 +66,9 @@ struct LayerParameters: ParsableArguments {
 
     /// Copies every given value except the region into `layer`.
     func apply(to layer: inout Layer) {
-        if let prompt { layer.prompt = prompt }
-        if let negativePrompt { layer.negativePrompt = negativePrompt }
-        if let seed { layer.seed = seed }
-        if let regenSteps { layer.regenSteps = regenSteps }
-        if let strength { layer.strength = strength }
-        if let guidance { layer.guidance = guidance }
-        if let opacity { layer.opacity = opacity }
-        if let feather { layer.feather = feather }
-        if let invert { layer.invert = invert }
-        if let name { layer.name = name }
+        LayerEdit(name: name, prompt: prompt, negativePrompt: negativePrompt, seed: seed, regenSteps: regenSteps,
+                  strength: strength, guidance: guidance, opacity: opacity, feather: feather, invert: invert)
+            .apply(to: &layer)
     }
 
     /// Reads the region given by `--mask` or `--box` at the project's size, or nil when none was given.
