@@ -174,12 +174,8 @@ struct SettingsFields: Decodable {
     }
 
     func apply(to settings: inout ProjectSettings) throws {
-        if let prompt { settings.prompt = prompt }
-        if let negativePrompt { settings.negativePrompt = negativePrompt }
-        if let guidance { settings.guidance = guidance }
-        if let steps { settings.steps = steps }
-        if let blendSteps { settings.blendSteps = blendSteps }
-        if let keepBackground { settings.keepBackground = keepBackground }
+        SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
+                     blendSteps: blendSteps, keepBackground: keepBackground).apply(to: &settings)
         if let seed {
             guard settings.sourceImageSHA256 == nil else {
                 throw APIError(.unprocessableContent, "a real-image project has no seed to change")

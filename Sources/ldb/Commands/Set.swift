@@ -46,12 +46,8 @@ struct SetCommand: ParsableCommand {
         let constraints = steps == nil ? nil : ModelConstraints.ofProject(try document.model())
         let revision = try document.commit { state in
             let before = state.settings
-            if let prompt { state.settings.prompt = prompt }
-            if let negativePrompt { state.settings.negativePrompt = negativePrompt }
-            if let steps { state.settings.steps = steps }
-            if let guidance { state.settings.guidance = guidance }
-            if let blendSteps { state.settings.blendSteps = blendSteps }
-            if let keepBackground { state.settings.keepBackground = keepBackground }
+            SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
+                         blendSteps: blendSteps, keepBackground: keepBackground).apply(to: &state.settings)
             region.apply(to: &state.settings)
             try constraints?.check(state.settings)
             return SettingsChanges(from: before, to: state.settings).description

@@ -1,0 +1,32 @@
+import LDBDocument
+
+/// The base-setting values an edit gives, each nil when not given; `ldb set` and the editor's server read them
+/// from their own inputs and apply them the same way. The document validates the result when it is committed.
+public struct SettingsEdit: Equatable, Sendable {
+    public var prompt: String?
+    public var negativePrompt: String?
+    public var steps: Int?
+    public var guidance: Double?
+    public var blendSteps: Int?
+    public var keepBackground: Bool?
+
+    public init(prompt: String? = nil, negativePrompt: String? = nil, steps: Int? = nil, guidance: Double? = nil,
+                blendSteps: Int? = nil, keepBackground: Bool? = nil) {
+        self.prompt = prompt
+        self.negativePrompt = negativePrompt
+        self.steps = steps
+        self.guidance = guidance
+        self.blendSteps = blendSteps
+        self.keepBackground = keepBackground
+    }
+
+    /// Copies every given value into `settings`.
+    public func apply(to settings: inout ProjectSettings) {
+        if let prompt { settings.prompt = prompt }
+        if let negativePrompt { settings.negativePrompt = negativePrompt }
+        if let steps { settings.steps = steps }
+        if let guidance { settings.guidance = guidance }
+        if let blendSteps { settings.blendSteps = blendSteps }
+        if let keepBackground { settings.keepBackground = keepBackground }
+    }
+}
