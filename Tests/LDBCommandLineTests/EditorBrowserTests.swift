@@ -14,13 +14,11 @@ struct EditorBrowserTests {
     static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    // Opt-in for now: on this machine the run still stalls after the servers start (under investigation), so
-    // it must not hold up `swift test`. LDB_BROWSER_TEST=1 runs it.
+    // Hard limits keep a stuck browser from holding up CI: every WebDriver call gives up after 60 s, every wait
+    // below after 30 s, and the processes the test starts are killed when it ends.
     @Test(.enabled(if: chromium != nil && chromedriver != nil,
                    "chromium and chromium-driver are not installed (.ci/install-deps installs them)"),
-          .enabled(if: ProcessInfo.processInfo.environment["LDB_BROWSER_TEST"] == "1",
-                   "set LDB_BROWSER_TEST=1 to run the browser test"),
-          .timeLimit(.minutes(10)))
+          .timeLimit(.minutes(3)))
     func paintTypeHideUndoRedoAndCheckOutATag() throws {
         let scratch = try Scratch()
         let project = scratch.path("demo.ldbproj")
@@ -153,7 +151,7 @@ struct EditorBrowserTests {
 }
 
 /// Polls `condition` until it holds, failing after `timeout` seconds with `what`.
-func wait(_ what: String, timeout: TimeInterval = 90, _ condition: () throws -> Bool) throws {
+func wait(_ what: String, timeout: TimeInterval = 30, _ condition: () throws -> Bool) throws {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if (try? condition()) == true { return }

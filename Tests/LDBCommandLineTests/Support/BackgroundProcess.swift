@@ -19,7 +19,18 @@ final class BackgroundProcess {
         output.fileHandleForReading.readabilityHandler = { handle in
             collected.append(handle.availableData)
         }
-        try process.run()
+        try Self.withSignalsUnblocked { try process.run() }
+    }
+
+    /// Runs `body` with no signal blocked on this thread. A child starts with its parent thread's signal mask,
+    /// and the threads tests run on (Dispatch's) block nearly every signal: a server started from one would
+    /// ignore SIGTERM, and Chromium started by chromedriver would never see its children exit.
+    private static func withSignalsUnblocked<T>(_ body: () throws -> T) rethrows -> T {
+        var none = sigset_t(), previous = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 
     /// Everything the process wrote so far.
@@ -38,12 +49,15 @@ final class BackgroundProcess {
         throw WebDriver.Failure(description: "no line starting with '\(prefix)'; output: \(text)")
     }
 
-    func stop() {
+    /// Asks the process to end (SIGTERM) and kills it when it has not after `grace` seconds.
+    func stop(grace: TimeInterval = 5) {
         output.fileHandleForReading.readabilityHandler = nil
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(grace)
+        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }
 

@@ -57,11 +57,12 @@ final class WebDriver {
         try call("POST", "/session/\(session)/element/\(try element(selector))/click", [:])
     }
 
-    /// Replaces the text of the field matching `selector` with `text`.
+    /// Replaces the text of the field matching `selector` with `text`, as typed keys. (WebDriver's "clear"
+    /// would fire a change event of its own; selecting all with Ctrl+A and typing over it is what a person does.)
     func type(_ text: String, into selector: String) throws {
         let field = try element(selector)
-        try call("POST", "/session/\(session)/element/\(field)/clear", [:])
-        try call("POST", "/session/\(session)/element/\(field)/value", ["text": text])
+        let keys = Key.control + "a" + Key.null + text
+        try call("POST", "/session/\(session)/element/\(field)/value", ["text": keys])
     }
 
     /// Runs `script` (a function body) in the page and returns its value.
@@ -93,6 +94,8 @@ final class WebDriver {
     }
 
     enum Key {
+        /// Releases every modifier key held.
+        static let null = "\u{E000}"
         static let control = "\u{E009}"
         static let shift = "\u{E008}"
         static let tab = "\u{E004}"
@@ -129,12 +132,17 @@ final class WebDriver {
     }
 
     /// One HTTP/1.1 request on its own connection to chromedriver on loopback; the answer's body.
+    ///
+    /// The body is read up to its `Content-Length`: chromedriver answers `Connection: close` but leaves the
+    /// socket open, so reading to the end of the stream would wait for the receive timeout on every call.
     private static func exchange(port: Int, method: String, path: String, body: Data) throws -> Data {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket() failed") }
         defer { close(socket) }
-        var timeout = timeval(tv_sec: 120, tv_usec: 0)
+        // No command of the test takes long; a stuck browser fails the test instead of hanging it.
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -158,11 +166,20 @@ final class WebDriver {
         }
         var answer = Data()
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
+        var expectedLength: Int?
+        while expectedLength.map({ answer.count < $0 }) ?? true {
             let received = recv(socket, &chunk, chunk.count, 0)
+            guard received >= 0 else { throw Failure(description: "no answer from chromedriver to \(method) \(path)") }
             if received == 0 { break }
-            guard received > 0 else { throw Failure(description: "no answer from chromedriver to \(method) \(path)") }
             answer += chunk[0..<received]
+            if expectedLength == nil, let end = answer.range(of: Data("\r\n\r\n".utf8)) {
+                let header = String(decoding: answer[..<end.lowerBound], as: UTF8.self).lowercased()
+                let length = header.split(separator: "\r\n")
+                    .first { $0.hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
+                guard let length else { throw Failure(description: "no Content-Length from chromedriver") }
+                expectedLength = end.upperBound + length
+            }
         }
         guard let end = answer.range(of: Data("\r\n\r\n".utf8)) else { throw Failure(description: "bad answer") }
         return Data(answer[end.upperBound...])
