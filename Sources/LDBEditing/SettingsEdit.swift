@@ -1,7 +1,8 @@
 import LDBDocument
 
 /// The base-setting values an edit gives, each nil when not given; `ldb set` and the editor's server read them
-/// from their own inputs and apply them the same way. The document validates the result when it is committed.
+/// from their own inputs and apply and check them the same way (`apply(to:model:)`). The document validates the
+/// result against its own bounds when it is committed.
 public struct SettingsEdit: Equatable, Sendable {
     public var prompt: String?
     public var negativePrompt: String?
@@ -18,6 +19,16 @@ public struct SettingsEdit: Equatable, Sendable {
         self.guidance = guidance
         self.blendSteps = blendSteps
         self.keepBackground = keepBackground
+    }
+
+    /// Copies every given value into `settings` and, when the steps change, checks the result against the
+    /// schedule of the project's `model` (not checked when the model is not here: the render then says so).
+    /// - Throws: `EditingError.stepsOutsideSchedule`.
+    public func apply(to settings: inout ProjectSettings, model: ModelReference) throws {
+        apply(to: &settings)
+        if steps != nil, let constraints = ModelConstraints.ofProject(model) {
+            try constraints.check(settings)
+        }
     }
 
     /// Copies every given value into `settings`.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import LDBDocument
+import LDBEditing
 import LDBEngine
 import LDBImage
 
@@ -37,6 +38,8 @@ struct APIError: Error, CustomStringConvertible, Sendable {
             if case .cancelled = error {
                 return APIError(.conflict, "the render was superseded by a newer edit")
             }
+            return APIError(.unprocessableContent, error.description)
+        case let error as EditingError:
             return APIError(.unprocessableContent, error.description)
         case let error as ImageError:
             return APIError(.unprocessableContent, "image: \(error)")

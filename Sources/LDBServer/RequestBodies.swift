@@ -173,9 +173,10 @@ struct SettingsFields: Decodable {
         case keepBackground = "keep_background", seed
     }
 
-    func apply(to settings: inout ProjectSettings) throws {
-        SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
-                     blendSteps: blendSteps, keepBackground: keepBackground).apply(to: &settings)
+    /// Applies the fields as `ldb set` does, checked against the project's `model`.
+    func apply(to settings: inout ProjectSettings, model: ModelReference) throws {
+        try SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
+                         blendSteps: blendSteps, keepBackground: keepBackground).apply(to: &settings, model: model)
         if let seed {
             guard settings.sourceImageSHA256 == nil else {
                 throw APIError(.unprocessableContent, "a real-image project has no seed to change")

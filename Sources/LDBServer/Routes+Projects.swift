@@ -27,9 +27,10 @@ extension EditorServer {
                                                allowed: SettingsFields.names.union(["base"]))
             let base = try body.decode(BaseField.self).base
             let fields = try body.decode(SettingsFields.self)
+            let model = try await blocking { try session.project.model() }
             return try await commit(on: session, base: base) { state, _ in
                 let before = state.settings
-                try fields.apply(to: &state.settings)
+                try fields.apply(to: &state.settings, model: model)
                 return SettingsChanges(from: before, to: state.settings).description
             }
         }

@@ -90,6 +90,19 @@ import Testing
         #expect(try project.blob(try #require(settings.sourceImageSHA256)) == png)
     }
 
+    @Test func settingsAreCheckedAgainstTheModelsScheduleLikeLdbSet() async throws {
+        let before = try Project.open(at: server.folder.appendingPathComponent("demo.ldbproj")).state()
+        // The tiny model's schedule (leading spacing, steps_offset 1) reaches timestep 1000 with 1000 steps.
+        let response = try await server.request("PATCH", "/api/projects/demo.ldbproj/settings",
+                                                json: ["base": 1, "steps": 1000])
+        #expect(response.status == 422, "\(response.text)")
+        #expect(response.errorMessage?.contains("steps 1000 cannot be rendered with this model") == true,
+                "\(response.text)")
+        #expect(try await server.head() == 1)
+        #expect(try Project.open(at: server.folder.appendingPathComponent("demo.ldbproj")).state() == before)
+        try await server.expect(200, "PATCH", "/api/projects/demo.ldbproj/settings", json: ["base": 1, "steps": 999])
+    }
+
     @Test func refusesBadNewProjects() async throws {
         let cases: [([String: Any], Int, String)] = [
             (["name": "../escape.ldbproj", "prompt": "x"], 400, "must be a plain file name"),

@@ -42,14 +42,13 @@ struct SetCommand: ParsableCommand {
 
     func run() throws {
         let document = try project.open()
-        // The model decides which step counts its schedule can run (nil when the model is not here).
-        let constraints = steps == nil ? nil : ModelConstraints.ofProject(try document.model())
+        let model = try document.model()
         let revision = try document.commit { state in
             let before = state.settings
-            SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
-                         blendSteps: blendSteps, keepBackground: keepBackground).apply(to: &state.settings)
+            try SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
+                             blendSteps: blendSteps, keepBackground: keepBackground)
+                .apply(to: &state.settings, model: model)
             region.apply(to: &state.settings)
-            try constraints?.check(state.settings)
             return SettingsChanges(from: before, to: state.settings).description
         }
         print(revision?.description ?? "settings unchanged")
