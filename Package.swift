@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LDBServerTests",
-            dependencies: ["LDBServer", "LDBDocument", "LDBImage"]
+            dependencies: ["LDBServer", "LDBDocument", "LDBEditing", "LDBImage"]
         ),
         .testTarget(
             name: "LDBCommandLineTests",

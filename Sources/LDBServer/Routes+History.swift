@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdWebSocket
 import LDBDocument
+import LDBEditing
 
 extension EditorServer {
     func addHistoryRoutes(to router: Router<BasicWebSocketRequestContext>) {
@@ -12,7 +13,7 @@ extension EditorServer {
                     let head = try session.project.head().id
                     let revisions = try session.project.revisions()
                     if try session.project.head().id == head {
-                        return HistoryShape(head: head, revisions: revisions.map(RevisionShape.init))
+                        return HistoryJSON(head: head, revisions: revisions)
                     }
                 }
             }
@@ -43,7 +44,7 @@ extension EditorServer {
                 try session.project.tag(fields.name, at: fields.revision.map(String.init))
             }
             session.didChange(head: try await snapshot(of: session).head)
-            return try json(RevisionShape(revision: revision), status: .created)
+            return try json(HistoryJSON.RevisionJSON(revision), status: .created)
         }
     }
 

@@ -36,14 +36,16 @@ extension EditorServer {
         }
     }
 
-    /// The project's name, HEAD and state, read so that HEAD and the state belong together.
-    func snapshot(of session: ProjectSession) async throws -> ProjectShape {
+    /// The project as `ldb info --json` prints it, named by its served name, read so that HEAD and the state
+    /// belong together.
+    func snapshot(of session: ProjectSession) async throws -> ProjectInfoJSON {
         try await blocking {
             while true {
-                let head = try session.project.head().id
+                let head = try session.project.head()
                 let state = try session.project.state()
-                if try session.project.head().id == head {
-                    return ProjectShape(name: session.name, head: head, state: state)
+                if try session.project.head().id == head.id {
+                    return ProjectInfoJSON(project: session.name, formatVersion: try session.project.formatVersionOnDisk(),
+                                           head: head, state: state, model: try session.project.model())
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LDBDocument
+import LDBEditing
 import LDBImage
 import Testing
 
@@ -24,13 +25,26 @@ import Testing
 
     @Test func projectInfoMirrorsTheCLI() async throws {
         let info = try await server.expect(200, "GET", "/api/projects/demo.ldbproj")
-        #expect(info["name"] as? String == "demo.ldbproj")
+        #expect(info["project"] as? String == "demo.ldbproj")
         #expect(info["head"] as? Int == 1)
         #expect(info["width"] as? Int == 64)
         #expect(info["blend_steps"] as? Int == 1)
         #expect(info["seed"] as? Int == 7)
-        #expect(info["source_image"] as? Bool == false)
+        #expect(info["source_image_sha256"] is NSNull)
         #expect((info["layers"] as? [Any])?.count == 0)
+    }
+
+    @Test func projectIsTheCLIsInfoShapeNamedByItsServedName() async throws {
+        let url = server.folder.appendingPathComponent("demo.ldbproj")
+        try await server.expect(200, "POST", "/api/projects/demo.ldbproj/layers", json: ["base": 1, "prompt": "a sky"])
+        let project = try Project.open(at: url)
+        let response = try await server.request("GET", "/api/projects/demo.ldbproj")
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let answer = try decoder.decode(ProjectInfoJSON.self, from: response.body)
+        let expected = ProjectInfoJSON(project: "demo.ldbproj", formatVersion: try project.formatVersionOnDisk(),
+                                       head: try project.head(), state: try project.state(), model: try project.model())
+        #expect(answer == expected)
     }
 
     @Test func pathTraversalAndOtherFilesAreUnreachable() async throws {
@@ -70,7 +84,7 @@ import Testing
             "steps": 6,
         ])
         let project = try #require(answer["project"] as? [String: Any])
-        #expect(project["name"] as? String == "new.ldbproj")
+        #expect(project["project"] as? String == "new.ldbproj")
         let settings = try Project.open(at: server.folder.appendingPathComponent("new.ldbproj")).state().settings
         #expect(settings.seed == UInt64.max)
         #expect(settings.width == 32)

@@ -55,7 +55,7 @@ async function reload() {
 // Shows the project at its new HEAD: panels, mask, history, render.
 function show(project) {
   const sizeChanged = !state.project || state.project.width !== project.width || state.project.height !== project.height
-    || state.project.name !== project.name;
+    || state.project.project !== project.project;
   state.project = project;
   if (sizeChanged) {
     painter.resize(project.width, project.height);
@@ -297,7 +297,7 @@ function bindControls() {
     if (!state.renderURL) return;
     const link = document.createElement('a');
     link.href = state.renderURL;
-    link.download = `${state.project.name.replace(/\.ldbproj$/, '')}-r${state.renderedHead}.png`;
+    link.download = `${state.project.project.replace(/\.ldbproj$/, '')}-r${state.renderedHead}.png`;
     link.click();
   });
   $('tag-add').addEventListener('click', async () => {
@@ -424,9 +424,9 @@ async function bindProjects() {
     }
     try {
       const answer = await Api.createProject(fields);
-      select.append(new Option(answer.project.name, answer.project.name));
-      select.value = answer.project.name;
-      openProject(answer.project.name);
+      select.append(new Option(answer.project.project, answer.project.project));
+      select.value = answer.project.project;
+      openProject(answer.project.project);
     } catch (error) {
       say(error.message, true);
     }
