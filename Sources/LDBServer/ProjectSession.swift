@@ -15,6 +15,7 @@ final class ProjectSession: Sendable {
     let project: Project
     var url: URL { project.url }
 
+    private let preview: PreviewSettings
     private let renderQueue: DispatchQueue
     private let generation = Locked<Int>(0)
     private let engine = Locked<Engine?>(nil)
@@ -25,9 +26,10 @@ final class ProjectSession: Sendable {
     private let lastModification = Locked<Date?>(nil)
     private let lastHead = Locked<Int64?>(nil)
 
-    init(name: String, project: Project, watchInterval: Double) {
+    init(name: String, project: Project, watchInterval: Double, preview: PreviewSettings) {
         self.name = name
         self.project = project
+        self.preview = preview
         renderQueue = DispatchQueue(label: "ldb.render.\(name)")
         watcher = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "ldb.watch.\(name)"))
         lastModification.withLock { $0 = Self.modificationDate(of: project.url) }
@@ -105,9 +107,14 @@ final class ProjectSession: Sendable {
 
     // MARK: Rendering
 
-    /// The PNG of the project rendered at HEAD, which must be `expectedHead`.
-    /// - Throws: `APIError` 409 when HEAD moved or a newer edit superseded the render, or the engine's errors.
-    func render(expectedHead: Int64) async throws -> Data {
+    /// The PNG of the project rendered at HEAD, which must be `expectedHead`, or of `state`, an uncommitted
+    /// edit of HEAD (a slider being dragged, a stroke being painted) with the bytes of the masks it refers to
+    /// that the project does not hold yet. A preview renders as `PreviewSettings` say; the final render in full
+    /// mode with the model's VAE.
+    /// - Throws: `APIError` 409 when HEAD moved or a newer edit or render superseded this one, or the engine's
+    ///   errors.
+    func render(expectedHead: Int64, state: ProjectState? = nil, masks: [Data] = [],
+                quality: RenderQuality) async throws -> Data {
         let ticket = generation.withLock { value -> Int in
             value += 1
             return value
@@ -119,11 +126,16 @@ final class ProjectSession: Sendable {
             guard head == expectedHead else {
                 throw DocumentError.staleHead(expected: expectedHead, found: head)
             }
+            let state = try state ?? project.state()
+            let region = quality == .final ? RegionSetting.full : preview.region(for: state.settings)
             broadcast(["type": "render", "stage": "start", "completed": 0, "total": 1, "head": head])
-            let result = try loadedEngine().render(progress: { [weak self] progress in
-                self?.broadcast(["type": "render", "stage": progress.label, "completed": progress.completed,
-                                 "total": progress.total, "head": head])
-            }, isCancelled: isCancelled)
+            let result = try loadedEngine().render(
+                state: state, masks: masks, region: region,
+                progress: { [weak self] progress in
+                    self?.broadcast(["type": "render", "stage": progress.label, "completed": progress.completed,
+                                     "total": progress.total, "head": head])
+                },
+                finalDecoder: quality == .final ? nil : preview.decoder, isCancelled: isCancelled)
             let png = try result.image.pngData()
             broadcast(["type": "rendered", "head": head])
             return png

@@ -1,14 +1,41 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
+import LDBDocument
 
 extension EditorServer {
     func addRenderRoutes(to router: Router<BasicWebSocketRequestContext>) {
         router.get("/api/projects/:project/render.png") { request, context in
             let session = try session(context)
             let head = try queryInteger(request, "head")
-            let png = try await session.render(expectedHead: head)
-            return bytes(png, contentType: "image/png")
+            let quality = try renderQuality(request)
+            let png = try await session.render(expectedHead: head, quality: quality)
+            return rendered(png, quality)
+        }
+        // A preview of a layer edit not committed: the layer fields applied to HEAD, rendered without a revision.
+        router.post("/api/projects/:project/layers/:layer/preview") { request, context in
+            let session = try session(context)
+            let reference = try pathParameter("layer", context)
+            let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes,
+                                               allowed: LayerFields.names.union(["base"]))
+            let base = try body.decode(BaseField.self).base
+            let fields = try body.decode(LayerFields.self)
+            let (state, masks) = try await blocking {
+                var state = try session.project.state()
+                let index = try state.layerIndex(reference)
+                fields.apply(to: &state.layers[index])
+                var masks: [Data] = []
+                if let region = try fields.region(width: state.settings.width, height: state.settings.height) {
+                    let bytes = Data(region.bytes)
+                    state.layers[index].maskSHA256 = Project.blobSHA256(bytes)
+                    masks.append(bytes)
+                }
+                try state.validate()
+                return (state, masks)
+            }
+            let png = try await session.render(expectedHead: base, state: state, masks: masks, quality: .preview)
+            return rendered(png, .preview)
         }
         router.get("/api/projects/:project/original.png") { _, context in
             bytes(try await session(context).original(), contentType: "image/png")
@@ -37,5 +64,21 @@ extension EditorServer {
                 group.cancelAll()
             }
         }
+    }
+
+    /// The `quality` query parameter: `preview` (the default) or `final`.
+    private func renderQuality(_ request: Request) throws -> RenderQuality {
+        guard let text = request.uri.queryParameters["quality"] else { return .preview }
+        guard let quality = RenderQuality(rawValue: String(text)) else {
+            throw APIError.badRequest("query parameter 'quality': expected 'preview' or 'final', found '\(text)'")
+        }
+        return quality
+    }
+
+    /// A rendered PNG, saying in `X-LDB-Render` whether it is a preview or the final render.
+    private func rendered(_ png: Data, _ quality: RenderQuality) -> Response {
+        var response = bytes(png, contentType: "image/png")
+        response.headers[HTTPField.Name("X-LDB-Render")!] = quality.rawValue
+        return response
     }
 }

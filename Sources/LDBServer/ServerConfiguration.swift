@@ -20,10 +20,12 @@ public struct ServerConfiguration: Sendable {
     public var maximumImageSide: Int
     /// How often the served projects' files are checked for changes made by other processes, in seconds.
     public var watchInterval: Double
+    /// How live previews are rendered (region mode, preview decoder).
+    public var preview: PreviewSettings
 
     public init(host: String = "127.0.0.1", port: Int = 7860, token: String = ServerConfiguration.randomToken(),
                 paths: [URL], modelForNewProjects: ModelReference? = nil, maximumBodyBytes: Int = 24 << 20, maximumImageSide: Int = 2048,
-                watchInterval: Double = 0.25) {
+                watchInterval: Double = 0.25, preview: PreviewSettings = PreviewSettings()) {
         self.host = host
         self.port = port
         self.token = token
@@ -32,6 +34,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.maximumImageSide = maximumImageSide
         self.watchInterval = watchInterval
+        self.preview = preview
     }
 
     /// Whether `host` is a loopback address or name (nothing outside this machine can reach it).

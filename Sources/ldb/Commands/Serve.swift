@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LDBDiffusion
 import LDBDocument
+import LDBEngine
 import LDBServer
 
 /// `ldb serve`: the layered brush editor in the browser.
@@ -12,6 +13,10 @@ struct Serve: ParsableCommand {
             Serves the given projects, or every .ldbproj in the given folders (default: the current folder), \
             and prints the address to open. The address carries a random token that the page then keeps in a \
             cookie; every request needs it, also on this machine. New projects are created in the first folder.
+
+            The page shows a live preview after each change, in the project's region mode (or the one given \
+            here) and decoded with the preview decoder when one is given; its Render button makes the final \
+            render, in full mode with the model's VAE, and Export PNG saves that.
             """
     )
 
@@ -31,6 +36,11 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("The access token (default: a new random one).", valueName: "token"))
     var token: String?
 
+    @OptionGroup(title: "Live previews (default: the project's region setting and the model's VAE)")
+    var previewRegion: RegionOptions
+
+    @OptionGroup var previewDecoder: PreviewDecoderOption
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) must be in 0...65535.") }
         if let token, token.count < 16 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
@@ -41,7 +51,9 @@ struct Serve: ParsableCommand {
     func run() throws {
         var configuration = ServerConfiguration(
             host: host, port: port, paths: (paths.isEmpty ? ["."] : paths).map { URL(fileURLWithPath: $0) },
-            modelForNewProjects: try model.map(modelReference))
+            modelForNewProjects: try model.map(modelReference),
+            preview: PreviewSettings(regionMode: previewRegion.region, regionMargin: previewRegion.regionMargin,
+                                     decoder: try previewDecoder.load()))
         if let token { configuration.token = token }
         if !configuration.bindsLoopback {
             FileHandle.standardError.write(Data(

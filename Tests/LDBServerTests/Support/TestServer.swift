@@ -16,13 +16,14 @@ final class TestServer {
     private var task: Task<Void, Error>?
 
     /// Starts a server on `folder` (a new scratch folder by default) with `projects` created in it.
-    init(projects: [String] = ["demo.ldbproj"], paths: [URL]? = nil, folder: URL? = nil) async throws {
+    init(projects: [String] = ["demo.ldbproj"], paths: [URL]? = nil, folder: URL? = nil,
+         preview: PreviewSettings = PreviewSettings()) async throws {
         self.folder = try folder ?? Self.scratchFolder()
         for name in projects {
             try Self.makeProject(at: self.folder.appendingPathComponent(name))
         }
         let configuration = ServerConfiguration(port: 0, token: token, paths: paths ?? [self.folder],
-                                                watchInterval: 0.05)
+                                                watchInterval: 0.05, preview: preview)
         let server = try EditorServer(configuration: configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         task = Task {
