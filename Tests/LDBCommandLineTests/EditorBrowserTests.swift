@@ -4,7 +4,7 @@ import Testing
 /// The editor end to end in a real browser: `ldb serve` on a project of the bundled tiny model, headless
 /// Chromium driven through chromedriver (WebDriver from Swift, so the test needs nothing but the two Debian
 /// packages), and after every step the document checked through the CLI. Screenshots of every step go to
-/// `.build/editor-screenshots/`.
+/// `.build/editor-screenshots/` (replaced on each run, not committed).
 @Suite("Editor in the browser", .serialized)
 struct EditorBrowserTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
@@ -41,6 +41,7 @@ struct EditorBrowserTests {
         let browser = try WebDriver(port: driverPort, chromium: Self.chromium!)
         defer { browser.quit() }
         let screenshots = Self.repository.appendingPathComponent(".build/editor-screenshots")
+        try? FileManager.default.removeItem(at: screenshots)
         try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
         var step = 0
         func snap(_ name: String) throws {
@@ -103,28 +104,47 @@ struct EditorBrowserTests {
         #expect(try renderChecksum() != beforePrompt, "the new prompt changed the picture")
         try snap("prompt")
 
+        // Drag the opacity slider: the page previews the value without a revision, and commits one on release.
+        let slider = "#layer-opacity"
+        let width = try #require(try browser.run("""
+            const slider = document.querySelector('\(slider)');
+            slider.scrollIntoView({ block: 'center' });
+            return Math.round(slider.getBoundingClientRect().width);
+            """) as? Int)
+        try browser.press(on: slider, from: (width / 2 - 4, 0), to: (-width / 4, 0))
+        try wait("the preview of the dragged value") {
+            try browser.run("return document.body.dataset.renderKind") as? String == "edit"
+        }
+        #expect(try head() == 4, "dragging writes no revision")
+        try snap("dragging")
+        try browser.release()
+        try wait("the slider's revision") { try head() == 5 }
+        let opacity = try #require(try sky()["opacity"] as? Double)
+        #expect(opacity > 0 && opacity < 0.5, "released near a quarter of the slider: \(opacity)")
+        try waitForRender(of: 5)
+
         // Hide the layer with its eye button.
         try browser.click("#layers li[data-layer='\(try #require(try sky()["id"] as? Int))'] .eye")
         try wait("the layer hidden") { try sky()["visible"] as? Bool == false }
-        #expect(try head() == 5)
-        try waitForRender(of: 5)
+        #expect(try head() == 6)
+        try waitForRender(of: 6)
         try snap("hidden")
 
         // Undo and redo with the keyboard (focus on the page, not in a text field).
         try browser.click("header strong")
         try browser.press("z", holding: [WebDriver.Key.control])
-        try wait("undo") { try head() == 4 }
+        try wait("undo") { try head() == 5 }
         #expect(try sky()["visible"] as? Bool == true)
-        try waitForRender(of: 4)
+        try waitForRender(of: 5)
         try snap("undone")
         try browser.press("z", holding: [WebDriver.Key.control, WebDriver.Key.shift])
-        try wait("redo (Ctrl+Shift+Z)") { try head() == 5 }
+        try wait("redo (Ctrl+Shift+Z)") { try head() == 6 }
         #expect(try sky()["visible"] as? Bool == false)
         try browser.press("z", holding: [WebDriver.Key.control])
-        try wait("undo again") { try head() == 4 }
+        try wait("undo again") { try head() == 5 }
         try browser.press("y", holding: [WebDriver.Key.control])
-        try wait("redo (Ctrl+Y)") { try head() == 5 }
-        try waitForRender(of: 5)
+        try wait("redo (Ctrl+Y)") { try head() == 6 }
+        try waitForRender(of: 6)
         try snap("redone")
 
         // Check out the tag "start" by clicking its revision in the history graph.

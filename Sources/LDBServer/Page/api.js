@@ -67,7 +67,11 @@ export class Api {
   checkout(head, revision) { return call('POST', `${this.base}/checkout`, { base: head, revision }); }
   tag(name, revision) { return call('POST', `${this.base}/tags`, { name, revision }); }
   maskURL(layer) { return `${this.base}/layers/${layer}/mask.png`; }
-  render(head) { return call('GET', `${this.base}/render.png?head=${head}`); }
+  // quality: 'preview' (the live preview) or 'final' (full mode, the model's VAE).
+  render(head, quality = 'preview') { return call('GET', `${this.base}/render.png?head=${head}&quality=${quality}`); }
+  previewLayer(head, layer, fields) {
+    return call('POST', `${this.base}/layers/${layer}/preview`, { base: head, ...fields });
+  }
   original() { return call('GET', `${this.base}/original.png`); }
 
   // Opens the project's event socket; `onEvent` gets each parsed event. Reconnects after a drop.

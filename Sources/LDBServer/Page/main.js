@@ -18,7 +18,10 @@ const state = {
   busy: 0,
 };
 
-const painter = new MaskPainter($('overlay'), { onCommit: (blob) => commitMask(blob) });
+const painter = new MaskPainter($('overlay'), {
+  onCommit: (blob) => commitMask(blob),
+  onStroke: async (blob) => previewLayer({ mask_png: await base64(blob) }),
+});
 
 // MARK: Messages and progress
 
@@ -99,26 +102,58 @@ async function refreshHistory() {
 
 let renderToken = 0;
 
-async function requestRender() {
+// Shows a rendered picture; `kind` is 'preview', 'final' or 'edit' (an uncommitted edit's preview).
+function showPicture(blob, kind) {
+  if (state.renderURL) URL.revokeObjectURL(state.renderURL);
+  state.renderURL = URL.createObjectURL(blob);
+  $('render').src = state.renderURL;
+  document.body.dataset.renderKind = kind;
+}
+
+// Renders HEAD: the live preview (region mode and preview decoder as the project and server say), or the final
+// render in full mode with the model's VAE.
+async function requestRender(quality = 'preview') {
   const head = state.project.head;
-  if (state.renderedHead === head) return;
+  if (quality === 'preview' && state.renderedHead === head) return;
   const token = ++renderToken;
-  progress(0, 'rendering…');
+  progress(0, quality === 'final' ? 'final render…' : 'rendering…');
   try {
-    const blob = await state.api.render(head);
+    const blob = await state.api.render(head, quality);
     if (token !== renderToken) return;
-    if (state.renderURL) URL.revokeObjectURL(state.renderURL);
-    state.renderURL = URL.createObjectURL(blob);
-    $('render').src = state.renderURL;
+    showPicture(blob, quality);
     state.renderedHead = head;
     document.body.dataset.renderedHead = head;
-    progress(1, `revision ${head}`);
+    progress(1, `revision ${head}${quality === 'final' ? ' · final render' : ''}`);
   } catch (error) {
     if (token !== renderToken) return;
     if (error instanceof ApiError && error.status === 409) return;  // a newer edit took over
     progress(0, 'render failed');
     say(error.message, true);
   }
+}
+
+// Previews the selected layer with `fields` changed, without a revision (a slider being dragged, a stroke being
+// painted). Each newer preview supersedes the one the server is still rendering; the change commits on release.
+let previewTimer;
+function previewLayer(fields) {
+  const layer = selectedLayer();
+  if (!layer) return;
+  const head = state.project.head;
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(async () => {
+    if (state.project.head !== head) return;
+    const token = ++renderToken;
+    try {
+      const blob = await state.api.previewLayer(head, layer.id, fields);
+      if (token !== renderToken) return;
+      showPicture(blob, 'edit');
+      state.renderedHead = null;  // the picture is not HEAD's any more
+      progress(1, `revision ${head} · previewing an edit`);
+    } catch (error) {
+      if (token !== renderToken || (error instanceof ApiError && error.status === 409)) return;
+      say(error.message, true);
+    }
+  }, 50);
 }
 
 function onEvent(event) {
@@ -155,6 +190,7 @@ async function change(action) {
 async function commitMask(blob) {
   const layer = selectedLayer();
   if (!layer) return;
+  clearTimeout(previewTimer);
   const png = await base64(blob);
   painter.loadedHash = null;
   await change((head) => state.api.setLayer(head, layer.id, { mask_png: png }));
@@ -187,7 +223,7 @@ function showLayers() {
     const eye = document.createElement('button');
     eye.className = 'eye';
     eye.type = 'button';
-    eye.textContent = layer.visible ? '👁' : '–';
+    eye.textContent = layer.visible ? '◉' : '○';  // symbols every system font has
     eye.title = layer.visible ? 'Hide' : 'Show';
     eye.addEventListener('click', (event) => {
       event.stopPropagation();
@@ -265,9 +301,15 @@ function bindControls() {
   $('layer-dice').addEventListener('click', () => setLayer({ seed: String(Math.floor(Math.random() * 2 ** 32)) }));
   $('layer-invert').addEventListener('change', () => setLayer({ invert: $('layer-invert').checked }));
   for (const [id, field] of Object.entries(sliders)) {
-    $(id).addEventListener('input', () => { $(id).nextElementSibling.value = $(id).value; });
-    // Dragging only moves the slider; releasing it commits one revision.
-    $(id).addEventListener('change', () => setLayer({ [field]: Number($(id).value) }));
+    // Dragging previews the value without a revision; releasing the slider commits one.
+    $(id).addEventListener('input', () => {
+      $(id).nextElementSibling.value = $(id).value;
+      previewLayer({ [field]: Number($(id).value) });
+    });
+    $(id).addEventListener('change', () => {
+      clearTimeout(previewTimer);
+      setLayer({ [field]: Number($(id).value) });
+    });
   }
   const setBase = (fields) => change((head) => state.api.setSettings(head, fields));
   text('base-prompt', 'prompt', setBase);
@@ -292,13 +334,21 @@ function bindControls() {
   });
   $('undo').addEventListener('click', () => change((head) => state.api.undo(head)));
   $('redo').addEventListener('click', () => change((head) => state.api.redo(head)));
-  $('final-render').addEventListener('click', () => { state.renderedHead = null; requestRender(); });
-  $('export').addEventListener('click', () => {
-    if (!state.renderURL) return;
-    const link = document.createElement('a');
-    link.href = state.renderURL;
-    link.download = `${state.project.project.replace(/\.ldbproj$/, '')}-r${state.renderedHead}.png`;
-    link.click();
+  $('final-render').addEventListener('click', () => requestRender('final'));
+  // Export saves the final render of HEAD, never a preview.
+  $('export').addEventListener('click', async () => {
+    if (!state.project) return;
+    const head = state.project.head;
+    try {
+      const url = URL.createObjectURL(await state.api.render(head, 'final'));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `${state.project.project.replace(/\.ldbproj$/, '')}-r${head}.png`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10000);
+    } catch (error) {
+      say(error.message, true);
+    }
   });
   $('tag-add').addEventListener('click', async () => {
     const name = prompt('Tag name for HEAD');

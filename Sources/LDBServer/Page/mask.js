@@ -1,11 +1,14 @@
 // Painting a layer's mask: brush, eraser (also the right button), box from the centre, fill, clear, invert.
 // The mask lives in an offscreen canvas at the project's size, white with alpha = mask value; the overlay
-// canvas shows it tinted. A stroke commits when the pointer goes up (`onCommit` receives a PNG blob).
+// canvas shows it tinted. A stroke commits when the pointer goes up (`onCommit` receives a PNG blob); while it
+// is drawn, `onStroke` receives the mask as it would be, a few times a second, for a live preview.
 
 export class MaskPainter {
-  constructor(overlay, { onCommit }) {
+  constructor(overlay, { onCommit, onStroke }) {
     this.overlay = overlay;
     this.onCommit = onCommit;
+    this.onStroke = onStroke;
+    this.strokeTimer = null;
     this.mask = document.createElement('canvas');
     this.stroke = document.createElement('canvas');
     this.tool = 'brush';
@@ -105,6 +108,32 @@ export class MaskPainter {
       if (distance >= spacing) this.active.last = point;
     }
     this.draw();
+    this.previewSoon();
+  }
+
+  // Sends the mask with the stroke so far to `onStroke`, at most every 250 ms, while the stroke lasts.
+  previewSoon() {
+    if (!this.onStroke || this.strokeTimer) return;
+    this.strokeTimer = setTimeout(() => {
+      this.strokeTimer = null;
+      if (!this.active) return;
+      const canvas = document.createElement('canvas');
+      canvas.width = this.mask.width;
+      canvas.height = this.mask.height;
+      const context = canvas.getContext('2d');
+      context.drawImage(this.mask, 0, 0);
+      this.applyStroke(context, this.active.erase);
+      canvas.toBlob((blob) => { if (this.active) this.onStroke(blob); }, 'image/png');
+    }, 250);
+  }
+
+  // Draws the stroke under way onto `context` (a copy of the mask, or the mask itself).
+  applyStroke(context, erase) {
+    context.save();
+    context.globalAlpha = this.opacity;
+    context.globalCompositeOperation = erase ? 'destination-out' : 'source-over';
+    context.drawImage(this.stroke, 0, 0);
+    context.restore();
   }
 
   dab({ x, y, pressure }) {
@@ -125,12 +154,7 @@ export class MaskPainter {
     this.move(event);
     const { erase } = this.active;
     this.active = null;
-    const context = this.mask.getContext('2d');
-    context.save();
-    context.globalAlpha = this.opacity;
-    context.globalCompositeOperation = erase ? 'destination-out' : 'source-over';
-    context.drawImage(this.stroke, 0, 0);
-    context.restore();
+    this.applyStroke(this.mask.getContext('2d'), erase);
     this.stroke.getContext('2d').clearRect(0, 0, this.stroke.width, this.stroke.height);
     this.draw();
     this.commit();

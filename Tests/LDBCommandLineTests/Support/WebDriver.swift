@@ -85,6 +85,26 @@ final class WebDriver {
         try perform([["type": "pointer", "id": "mouse", "parameters": ["pointerType": "mouse"], "actions": actions]])
     }
 
+    /// Presses the left button at `from` and moves to `to` (offsets from the centre of the element matching
+    /// `selector`) without releasing it; `release()` ends the drag.
+    func press(on selector: String, from: (Int, Int), to: (Int, Int)) throws {
+        let origin = [Self.elementKey: try element(selector)]
+        try call("POST", "/session/\(session)/actions", ["actions": [[
+            "type": "pointer", "id": "mouse", "parameters": ["pointerType": "mouse"],
+            "actions": [
+                ["type": "pointerMove", "duration": 0, "origin": origin, "x": from.0, "y": from.1],
+                ["type": "pointerDown", "button": 0],
+                ["type": "pointerMove", "duration": 100, "origin": origin, "x": to.0, "y": to.1],
+            ] as [[String: Any]],
+        ]]])
+    }
+
+    /// Releases the button `press(on:from:to:)` holds.
+    func release() throws {
+        try perform([["type": "pointer", "id": "mouse", "parameters": ["pointerType": "mouse"],
+                      "actions": [["type": "pointerUp", "button": 0]]]])
+    }
+
     /// Presses `key` with the modifier keys held (WebDriver key codes, e.g. `Key.control`).
     func press(_ key: String, holding modifiers: [String]) throws {
         var actions: [[String: Any]] = modifiers.map { ["type": "keyDown", "value": $0] }
