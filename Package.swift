@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LDBServerTests",
-            dependencies: ["LDBServer", "LDBDocument", "LDBEditing", "LDBImage"]
+            dependencies: ["LDBServer", "LDBDocument", "LDBEditing", "LDBEngine", "LDBDiffusion", "LDBImage"]
         ),
         .testTarget(
             name: "LDBCommandLineTests",

@@ -1,5 +1,7 @@
 import Foundation
+import LDBDiffusion
 import LDBDocument
+import LDBEngine
 import LDBImage
 import LDBServer
 import Testing
@@ -103,5 +105,20 @@ import Testing
         let full = try await TestServer(projects: [], folder: server.folder, preview: PreviewSettings(regionMode: .full))
         defer { full.stop() }
         #expect(try picture(try await full.request("GET", "\(path)/render.png?head=\(head)")) == (try picture(final)))
+    }
+
+    @Test func previewsUseThePreviewDecoderAndTheFinalRenderTheVAE() async throws {
+        let folder = tinyModel.deletingLastPathComponent().appendingPathComponent("tiny-taesd")
+        let decoder = PreviewDecoder(decoder: try AutoencoderTiny.load(folder: folder),
+                                     fingerprint: try ModelReference.fingerprint(of: folder))
+        let server = try await server(preview: PreviewSettings(decoder: decoder))
+        defer { server.stop() }
+        let preview = try RGBImage(pngData: try await server.request("GET", "\(path)/render.png?head=2").body)
+        let final = try picture(try await server.request("GET", "\(path)/render.png?head=2&quality=final"))
+        #expect((preview.width, preview.height) == (64, 64))
+        #expect(preview.pixels != final, "the tiny decoder's picture is not the VAE's")
+        let plain = try await TestServer(projects: [], folder: server.folder)
+        defer { plain.stop() }
+        #expect(try picture(try await plain.request("GET", "\(path)/render.png?head=2")) == final)
     }
 }
