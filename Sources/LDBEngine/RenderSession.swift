@@ -91,6 +91,7 @@ final class RenderSession {
             return finished(image: cached.image, latent: cached.latent)
         }
 
+        try MemoryHeadroom.current().requireRoom(for: activationBytes, width: settings.width, height: settings.height)
         let trajectory = try timed(.base) { try baseTrajectory() }
         stats.layersSkipped = try visible.filter { try latentMask(for: $0).isEmpty }.count
         var (picture, latent) = try region.mode == .full
@@ -404,6 +405,12 @@ final class RenderSession {
               picture.width == settings.width, picture.height == settings.height
         else { return nil }
         return picture
+    }
+
+    /// The memory the networks need on the canvas beyond their weights (docs/algorithm.md, "Memory").
+    private var activationBytes: Int {
+        ActivationMemory(pipeline: pipeline, width: padding.canvasWidth, height: padding.canvasHeight)
+            .renderBytes(width: padding.canvasWidth, height: padding.canvasHeight)
     }
 
     // MARK: Steps, embeddings, caches
