@@ -13,9 +13,12 @@ public struct MemoryHeadroom: Equatable, Sendable {
         public let name: String
         public let bytes: Int
         public let usedBytes: Int
+        /// Whether reserved address space counts, not only memory in use (`RLIMIT_AS`).
+        public let countsAddressSpace: Bool
 
-        public init(name: String, bytes: Int, usedBytes: Int) {
+        public init(name: String, bytes: Int, usedBytes: Int, countsAddressSpace: Bool = false) {
             (self.name, self.bytes, self.usedBytes) = (name, bytes, usedBytes)
+            self.countsAddressSpace = countsAddressSpace
         }
 
         /// What remains: the limit minus what is used, at least 0.
@@ -40,10 +43,13 @@ public struct MemoryHeadroom: Equatable, Sendable {
     public var tightest: Limit? { limits.min { $0.availableBytes < $1.availableBytes } }
 
     /// Throws `EngineError.notEnoughMemory` when `bytes` more, the estimated need of rendering a `width` x
-    /// `height` picture, exceed what the tightest limit leaves.
-    public func requireRoom(for bytes: Int, width: Int, height: Int) throws(EngineError) {
-        guard let tightest, bytes > tightest.availableBytes else { return }
-        throw .notEnoughMemory(width: width, height: height, estimate: Self.format(bytes), limit: tightest.description)
+    /// `height` picture, exceed what a limit leaves; `reservedBytes` more count against address-space limits.
+    public func requireRoom(for bytes: Int, reserving reservedBytes: Int = 0, width: Int, height: Int) throws(EngineError) {
+        for limit in limits.sorted(by: { $0.availableBytes < $1.availableBytes }) {
+            let need = bytes + (limit.countsAddressSpace ? reservedBytes : 0)
+            guard need > limit.availableBytes else { continue }
+            throw .notEnoughMemory(width: width, height: height, estimate: Self.format(need), limit: limit.description)
+        }
     }
 
     /// The limits on this process now (Linux; elsewhere only what `getrlimit` says).
@@ -52,11 +58,13 @@ public struct MemoryHeadroom: Equatable, Sendable {
         var limits: [Limit] = []
         for (resource, name, usage) in [(addressSpace, "RLIMIT_AS (ulimit -v)", "VmSize"),
                                          (dataSegment, "RLIMIT_DATA (ulimit -d)", "VmData")] {
+            let isAddressSpace = resource == addressSpace
             var limit = rlimit()
             guard getrlimit(resource, &limit) == 0, limit.rlim_cur != rlim_t.max,
                   limit.rlim_cur < rlim_t(Int.max)
             else { continue }
-            limits.append(Limit(name: name, bytes: Int(limit.rlim_cur), usedBytes: status[usage] ?? 0))
+            limits.append(Limit(name: name, bytes: Int(limit.rlim_cur), usedBytes: status[usage] ?? 0,
+                                countsAddressSpace: isAddressSpace))
         }
         limits += controlGroupLimits()
         let memory = keyedKilobytes(at: "/proc/meminfo")

@@ -91,7 +91,10 @@ final class RenderSession {
             return finished(image: cached.image, latent: cached.latent)
         }
 
-        try MemoryHeadroom.current().requireRoom(for: activationBytes, width: settings.width, height: settings.height)
+        let memory = ActivationMemory(pipeline: pipeline, width: padding.canvasWidth, height: padding.canvasHeight)
+        try MemoryHeadroom.current().requireRoom(
+            for: memory.renderBytes(width: padding.canvasWidth, height: padding.canvasHeight),
+            reserving: memory.blasBuffers, width: settings.width, height: settings.height)
         let trajectory = try timed(.base) { try baseTrajectory() }
         stats.layersSkipped = try visible.filter { try latentMask(for: $0).isEmpty }.count
         var (picture, latent) = try region.mode == .full
@@ -405,12 +408,6 @@ final class RenderSession {
               picture.width == settings.width, picture.height == settings.height
         else { return nil }
         return picture
-    }
-
-    /// The memory the networks need on the canvas beyond their weights (docs/algorithm.md, "Memory").
-    private var activationBytes: Int {
-        ActivationMemory(pipeline: pipeline, width: padding.canvasWidth, height: padding.canvasHeight)
-            .renderBytes(width: padding.canvasWidth, height: padding.canvasHeight)
     }
 
     // MARK: Steps, embeddings, caches

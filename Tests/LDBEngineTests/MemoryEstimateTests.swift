@@ -36,6 +36,15 @@ import Testing
             return ["2048x1024", "1.20 GB", "500 MB left of the 3.00 GB of RLIMIT_AS (ulimit -v), 2.50 GB in use"]
                 .allSatisfy(message.contains)
         }
+        // Reserved address space counts against RLIMIT_AS alone.
+        let reserving = MemoryHeadroom(limits: [
+            .init(name: "MemAvailable", bytes: 1_000_000_000, usedBytes: 0),
+            .init(name: "RLIMIT_AS (ulimit -v)", bytes: 3_000_000_000, usedBytes: 1_000_000_000, countsAddressSpace: true),
+        ])
+        try reserving.requireRoom(for: 900_000_000, reserving: 1_000_000_000, width: 512, height: 512)
+        #expect(throws: EngineError.self) {
+            try reserving.requireRoom(for: 900_000_000, reserving: 1_200_000_000, width: 512, height: 512)
+        }
         // No limit known: nothing to refuse.
         try MemoryHeadroom(limits: []).requireRoom(for: .max, width: 1, height: 1)
     }

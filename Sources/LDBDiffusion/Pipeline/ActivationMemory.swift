@@ -13,6 +13,10 @@ public struct ActivationMemory: Equatable, Sendable {
     public let decoder: Int, encoder: Int, unet: Int
     /// Bytes of the attention score blocks, one per core (LDBTensor's `attention` gives each worker one).
     public let attentionScores: Int
+    /// Address space OpenBLAS reserves: a 128 MiB buffer for each thread that calls it, taken on its first
+    /// product (`blas_memory_alloc`) and only touched as far as the products need. Under an address-space limit
+    /// that cannot hold them, OpenBLAS retries forever instead of failing.
+    public let blasBuffers: Int
 
     /// How many of its largest activations a network holds at its peak: the measured peaks (BENCHMARKS.md,
     /// "Memory of a render") need up to about 3, with room for error.
@@ -44,6 +48,8 @@ public struct ActivationMemory: Equatable, Sendable {
         let firstLevel = unetConfiguration.blockOutChannels.first ?? 0
         unet = 2 * 8 * firstLevel * tokens * float
         attentionScores = ProcessInfo.processInfo.activeProcessorCount * attentionScoreBudget * float
+        // The worker threads and the calling thread.
+        blasBuffers = (ProcessInfo.processInfo.activeProcessorCount + 1) * (128 << 20)
     }
 
     /// The estimate of the memory a render needs beyond the loaded weights: the multiple of the largest
