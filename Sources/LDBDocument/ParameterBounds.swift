@@ -28,10 +28,12 @@ public enum ParameterBounds {
     /// `FloatPlane.maximumBlurSigma`.
     public static let feather = 0.0...1024.0
 
-    /// Why `width` x `height` cannot be an image size, or nil when it can.
+    /// Why `width` x `height` cannot be an image size, or nil when it can. Any positive size within the bounds
+    /// is one: the engine pads the picture to the sides its networks need and crops the result back
+    /// (docs/algorithm.md, "Image sizes and padding").
     public static func sizeProblem(width: Int, height: Int) -> String? {
         for (field, value) in [("width", width), ("height", height)] {
-            guard value > 0, value % 8 == 0 else { return "\(field) \(value) must be a positive multiple of 8" }
+            guard value > 0 else { return "\(field) \(value) must be a positive number of pixels" }
             guard value <= maximumSide else { return "\(field) \(value) must be at most \(maximumSide) pixels" }
         }
         guard width * height <= maximumPixelCount else {

@@ -1,6 +1,6 @@
 /// The project-wide parameters of the base image and of the final denoising steps.
 public struct ProjectSettings: Codable, Equatable, Sendable {
-    /// Image size in pixels; both positive multiples of 8.
+    /// Image size in pixels, within `ParameterBounds` (any size: the engine pads it, docs/algorithm.md).
     public var width: Int
     public var height: Int
     /// Number of DDIM steps N of the base trajectory.

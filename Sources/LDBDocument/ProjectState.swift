@@ -18,7 +18,7 @@ public struct ProjectState: Equatable, Sendable {
         return index
     }
 
-    /// Validates every invariant: sizes positive multiples of 8 within `ParameterBounds`, 1 <= B < N <= 1000,
+    /// Validates every invariant: sizes positive and within `ParameterBounds`, 1 <= B < N <= 1000,
     /// a seed or a source image (not both), each layer's B < regenSteps <= N, guidance, strength, opacity and
     /// feather within `ParameterBounds` as Floats, names unique, non-empty, not numbers and free of control
     /// characters, well-formed blob hashes.

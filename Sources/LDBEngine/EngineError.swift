@@ -21,6 +21,9 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
     case notFinite(String)
     /// A region margin outside what a project may use.
     case invalidRegionMargin(Int, maximum: Int)
+    /// A render of this size needs more memory than a limit on the process leaves (`MemoryHeadroom`); nothing
+    /// was computed.
+    case notEnoughMemory(width: Int, height: Int, estimate: String, limit: String)
 
     public var description: String {
         switch self {
@@ -40,6 +43,9 @@ public enum EngineError: Error, CustomStringConvertible, Equatable, Sendable {
             "\(what) holds NaN or infinity (are the guidance and strength sensible?); nothing of it was cached"
         case .invalidRegionMargin(let margin, let maximum):
             "region margin \(margin) must be between 0 and \(maximum) latent cells"
+        case .notEnoughMemory(let width, let height, let estimate, let limit):
+            "rendering \(width)x\(height) needs about \(estimate) of memory beyond the loaded model, more than "
+                + "the \(limit); nothing was rendered. Choose a smaller size, or raise the limit"
         }
     }
 }

@@ -5,7 +5,8 @@ import LDBTensor
 
 /// A layer's mask at latent resolution, `(1, 1, h, w)`, broadcast over the latent's channels (docs/algorithm.md, "One
 /// layer"): the area average over f × f blocks of `opacity * feather(invert ? 1 - M : M)`, where the feather
-/// is a Gaussian blur of sigma `feather` pixels, skipped when `feather` is 0.
+/// is a Gaussian blur of sigma `feather` pixels, skipped when `feather` is 0. On a padded canvas, each edge cell
+/// averages the picture's pixels it covers (`ImagePadding.latentMask(_:)`).
 public struct LatentMask: Equatable, Sendable {
     /// Latent width w.
     public let width: Int
@@ -14,13 +15,14 @@ public struct LatentMask: Equatable, Sendable {
     /// `width * height` weights in [0, 1], row-major.
     public let values: [Float]
 
-    /// The latent mask of `layer`, whose mask is `edit` (already inverted when the layer says so).
-    init(layer: Layer, edit: Mask, latentFactor: Int) throws {
+    /// The latent mask of `layer`, whose mask is `edit` (already inverted when the layer says so), at the
+    /// picture's size; the feather sees the picture's own border, and `padding` takes the result to the canvas.
+    init(layer: Layer, edit: Mask, padding: ImagePadding) throws {
         let feathered = try edit.feathered(sigma: layer.feather)
         let opacity = Float(layer.opacity)
         let weighted = try FloatPlane(width: feathered.width, height: feathered.height,
                                       values: feathered.values.map { opacity * $0 })
-        let latent = try weighted.areaDownsampled(by: latentFactor)
+        let latent = try padding.latentMask(weighted)
         width = latent.width
         height = latent.height
         values = latent.values

@@ -15,7 +15,9 @@ final class RenderSession {
     let layers: [Layer]
     let region: RegionSetting
     let baseKey: String
-    /// `[1, 4, h, w]`.
+    /// The picture's size and the canvas the networks run on (docs/algorithm.md, "Image sizes and padding").
+    let padding: ImagePadding
+    /// `[1, 4, h, w]`, the canvas's latent.
     let latentShape: [Int]
     var stats = RenderStats()
 
@@ -49,7 +51,8 @@ final class RenderSession {
             throw EngineError.invalidRegionMargin(self.region.margin, maximum: ProjectSettings.maximumRegionMargin)
         }
         baseKey = keys.base(settings)
-        latentShape = try pipeline.latentShape(width: settings.width, height: settings.height)
+        padding = ImagePadding(width: settings.width, height: settings.height, factor: pipeline.latentFactor)
+        latentShape = try pipeline.latentShape(width: padding.canvasWidth, height: padding.canvasHeight)
         self.progress = progress
         self.previewDecoder = progress == nil ? nil : previewDecoder
         self.finalDecoder = finalDecoder
@@ -88,6 +91,10 @@ final class RenderSession {
             return finished(image: cached.image, latent: cached.latent)
         }
 
+        let memory = ActivationMemory(pipeline: pipeline, width: padding.canvasWidth, height: padding.canvasHeight)
+        try MemoryHeadroom.current().requireRoom(
+            for: memory.renderBytes(width: padding.canvasWidth, height: padding.canvasHeight),
+            reserving: memory.blasBuffers, width: settings.width, height: settings.height)
         let trajectory = try timed(.base) { try baseTrajectory() }
         stats.layersSkipped = try visible.filter { try latentMask(for: $0).isEmpty }.count
         var (picture, latent) = try region.mode == .full
@@ -118,7 +125,8 @@ final class RenderSession {
             }
         }
         let picture = try timed(.decode) {
-            try RGBImage(width: settings.width, height: settings.height, tensorValues: decodeFinal(latent).scalars)
+            try RGBImage(width: settings.width, height: settings.height,
+                         tensorValues: padding.cropped(decodeFinal(latent)).scalars)
         }
         return (picture, latent)
     }
@@ -135,7 +143,9 @@ final class RenderSession {
                                                margin: region.margin, multiple: pipeline.unetSizeMultiple)
         else {
             // No visible layer, or none edits a cell: the result is Z[N].
-            let picture = try timed(.decode) { try image(unitPixels: basePixels(trajectory: trajectory)) }
+            let picture = try timed(.decode) {
+                try image(unitPixels: padding.cropped(basePixels(trajectory: trajectory)))
+            }
             return (picture, clean)
         }
         let composite = try timed(.layers) { try self.composite(of: visible, trajectory: trajectory) }
@@ -153,9 +163,9 @@ final class RenderSession {
             let windowPixels = try unit(decodeFinal(window.crop(latent)))
             let factor = pipeline.latentFactor
             let pixelWeight = RegionBlend.bilinear(weight, height: latentHeight, width: latentWidth,
-                                                   outputHeight: settings.height, outputWidth: settings.width)
-            return try image(unitPixels: RegionBlend.blend(windowPixels, over: base, in: window, weight: pixelWeight,
-                                                           scale: factor))
+                                                   outputHeight: padding.canvasHeight, outputWidth: padding.canvasWidth)
+            return try image(unitPixels: padding.cropped(RegionBlend.blend(windowPixels, over: base, in: window,
+                                                                           weight: pixelWeight, scale: factor)))
         }
         return (picture, latent)
     }
@@ -187,8 +197,8 @@ final class RenderSession {
         if let started, !started.isEmpty {
             latents = started
         } else if let sourceSHA256 = settings.sourceImageSHA256 {
-            let source = try sourceImage(sourceSHA256)
-            latents = [try pipeline.encode(image: Tensor(shape: [1, 3, settings.height, settings.width],
+            let source = try padding.reflected(sourceImage(sourceSHA256))
+            latents = [try pipeline.encode(image: Tensor(shape: [1, 3, padding.canvasHeight, padding.canvasWidth],
                                                          scalars: source.tensorValues()))]
         } else {
             let scheduler = try pipeline.scheduler(steps: steps)
@@ -256,7 +266,7 @@ final class RenderSession {
     func latentMask(for layer: Layer) throws -> LatentMask {
         let key = layerKey(layer)
         if let known = masks[key] { return known }
-        let mask = try LatentMask(layer: layer, edit: editMask(for: layer), latentFactor: pipeline.latentFactor)
+        let mask = try LatentMask(layer: layer, edit: editMask(for: layer), padding: padding)
         masks[key] = mask
         return mask
     }
@@ -310,7 +320,7 @@ final class RenderSession {
     // MARK: Pixels
 
     private func decode(_ latent: Tensor) throws -> RGBImage {
-        let pixels = try pipeline.decode(latent: latent)
+        let pixels = try padding.cropped(pipeline.decode(latent: latent))
         try reportDecode()
         return try RGBImage(width: settings.width, height: settings.height, tensorValues: pixels.scalars)
     }
@@ -353,10 +363,10 @@ final class RenderSession {
         return try RGBImage(width: settings.width, height: settings.height, pixels: pixels)
     }
 
-    /// P0: decode(Z[N]) in [0, 1] before rounding, cached once per base.
+    /// P0: decode(Z[N]) in [0, 1] before rounding, on the whole canvas, cached once per base.
     private func basePixels(trajectory: [Tensor]) throws -> Tensor {
         let key = keys.basePixels(baseKey: baseKey, previewDecoder: finalDecoder?.fingerprint)
-        let shape = [1, 3, settings.height, settings.width]
+        let shape = [1, 3, padding.canvasHeight, padding.canvasWidth]
         if let cached = try lookup(.render, key, parse: { entry in
             entry.tensors.count == 1 && entry.tensors[0].shape == shape ? entry.tensors[0] : nil
         }) {
@@ -418,10 +428,11 @@ final class RenderSession {
         }
     }
 
-    /// `latent` (the whole latent or a window) through the preview decoder, when there is one.
+    /// `latent` (the whole latent, shown at the picture's size, or a window) through the preview decoder, when
+    /// there is one.
     private func preview(_ latent: Tensor) throws -> RGBImage? {
         guard let previewDecoder else { return nil }
-        let pixels = try previewDecoder.decode(latent: latent)
+        let pixels = try padding.croppedIfCanvas(previewDecoder.decode(latent: latent))
         return try RGBImage(width: pixels.shape[3], height: pixels.shape[2], tensorValues: pixels.scalars)
     }
 

@@ -95,12 +95,13 @@ extension EditorServer {
             }
             settings.seed = fields.seed?.value ?? UInt64.random(in: .min ... .max)
         }
+        if let problem = ParameterBounds.sizeProblem(width: settings.width, height: settings.height) {
+            throw APIError(.unprocessableContent, "image size: \(problem)")
+        }
         let side = configuration.maximumImageSide
-        guard settings.width > 0, settings.height > 0, settings.width <= side, settings.height <= side,
-              settings.width % 8 == 0, settings.height % 8 == 0
-        else {
+        guard settings.width <= side, settings.height <= side else {
             throw APIError(.unprocessableContent,
-                           "image size \(settings.width)x\(settings.height) must be multiples of 8 up to \(side)")
+                           "image size \(settings.width)x\(settings.height): this server takes sides up to \(side) pixels")
         }
         _ = try Project.create(at: url, settings: settings, model: model, sourceImagePNG: fields.imagePNG?.data)
         return try registry.session(fields.name)

@@ -62,8 +62,8 @@ struct NewCommandTests {
         try Data("hello".utf8).write(to: URL(fileURLWithPath: notPNG))
         try expectFailure(["new", project, "--model", model, "--image", notPNG],
                           message: "not.png", unchanged: nil, scratch: scratch)
-        try expectFailure(["new", project, "--model", model, "--prompt", "x", "--size", "60x64"],
-                          message: "multiple of 8", unchanged: nil, scratch: scratch)
+        try expectFailure(["new", project, "--model", model, "--prompt", "x", "--size", "4100x64"],
+                          message: "at most 4096", unchanged: nil, scratch: scratch)
         try expectFailure(["new", project, "--model", model, "--prompt", "x", "--steps", "2", "--blend-steps", "2"],
                           message: "blend", unchanged: nil, scratch: scratch)
         try expectFailure(["new", project, "--model", model],

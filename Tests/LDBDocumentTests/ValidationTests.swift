@@ -31,7 +31,7 @@ import Testing
 
     @Test func invalidSettingsNameTheField() {
         let cases: [(field: String, change: (inout ProjectSettings) -> Void)] = [
-            ("width", { $0.width = 30 }),
+            ("width", { $0.width = -8 }),
             ("height", { $0.height = 0 }),
             ("steps", { $0.steps = 1001 }),
             ("blend steps", { $0.blendSteps = 20 }),

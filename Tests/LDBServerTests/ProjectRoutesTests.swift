@@ -93,6 +93,14 @@ import Testing
         #expect(settings.prompt == "a lighthouse")
     }
 
+    @Test func createsAProjectOfAnyImageSize() async throws {
+        try await server.expect(201, "POST", "/api/projects", json: [
+            "name": "odd.ldbproj", "prompt": "x", "seed": 1, "width": 61, "height": 47,
+        ])
+        let settings = try Project.open(at: server.folder.appendingPathComponent("odd.ldbproj")).state().settings
+        #expect((settings.width, settings.height) == (61, 47))
+    }
+
     @Test func createsAProjectFromAnUploadedPNG() async throws {
         let image = try RGBImage(width: 16, height: 24, pixels: [UInt8](repeating: 90, count: 16 * 24 * 3))
         let png = try image.pngData()
@@ -123,8 +131,8 @@ import Testing
             (["name": "x.txt", "prompt": "x"], 400, "ending in .ldbproj"),
             (["name": "demo.ldbproj", "prompt": "x"], 409, "already exists"),
             (["name": "a.ldbproj"], 400, "give 'image_png'"),
-            (["name": "a.ldbproj", "prompt": "x", "width": 30], 422, "multiples of 8"),
-            (["name": "a.ldbproj", "prompt": "x", "width": 8192, "height": 64], 422, "up to 2048"),
+            (["name": "a.ldbproj", "prompt": "x", "width": 0], 422, "width 0 must be a positive number of pixels"),
+            (["name": "a.ldbproj", "prompt": "x", "width": 3000, "height": 64], 422, "up to 2048"),
             (["name": "a.ldbproj", "image_png": "bm90IGEgcG5n"], 422, "image"),
             (["name": "a.ldbproj", "image_png": "***"], 400, "base64"),
             (["name": "a.ldbproj", "prompt": 5], 400, "field 'prompt': expected a string"),

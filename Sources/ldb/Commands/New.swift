@@ -29,7 +29,7 @@ struct New: ParsableCommand {
         valueName: "type"))
     var prediction: PredictionTypeArgument?
 
-    @Option(help: ArgumentHelp("A PNG to edit. Its size must be a multiple of 8.", valueName: "source.png"))
+    @Option(help: ArgumentHelp("A PNG to edit, of any size up to 4096 pixels a side and 2048x2048 in all.", valueName: "source.png"))
     var image: String?
 
     @Option(help: "The base prompt: what the image shows (default for --image: empty).")
@@ -41,7 +41,7 @@ struct New: ParsableCommand {
     @Option(help: "The base seed of a generated image. A random seed is chosen and stored when omitted.")
     var seed: UInt64?
 
-    @Option(help: ArgumentHelp("The size of a generated image: multiples of 8, sides up to 4096, at most 2048x2048 pixels.",
+    @Option(help: ArgumentHelp("The size of a generated image: any, with sides up to 4096 and at most 2048x2048 pixels.",
                                valueName: "WxH"))
     var size: ImageSize?
 
@@ -102,9 +102,6 @@ struct New: ParsableCommand {
             sourcePNG = try Data(contentsOf: url)
         } else {
             settings.seed = seed ?? UInt64.random(in: .min ... .max)
-        }
-        guard settings.width % 8 == 0, settings.height % 8 == 0 else {
-            throw CommandError.sizeNotMultipleOf8(width: settings.width, height: settings.height)
         }
         try constraints.check(settings)
         let project = try Project.create(at: URL(fileURLWithPath: path), settings: settings,

@@ -1,15 +1,12 @@
 /// Errors found by the command line itself, before the document is touched.
 enum CommandError: Error, CustomStringConvertible {
     case maskSizeMismatch(path: String, mask: (Int, Int), image: (Int, Int))
-    case sizeNotMultipleOf8(width: Int, height: Int)
     case modelNotFound(String)
 
     var description: String {
         switch self {
         case let .maskSizeMismatch(path, mask, image):
             "mask \(path) is \(mask.0)x\(mask.1) but the image is \(image.0)x\(image.1)"
-        case let .sizeNotMultipleOf8(width, height):
-            "image size \(width)x\(height) is not a multiple of 8 in both directions"
         case let .modelNotFound(path):
             "model not found: \(path) (give a diffusers model folder, a .safetensors checkpoint, or a Hugging Face id in the local cache)"
         }
