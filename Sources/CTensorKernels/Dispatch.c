@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "CTensorKernels.h"
@@ -74,4 +75,15 @@ void ldb_winograd_output(const float *products, size_t out_channels, size_t out_
                          size_t width) {
     chosen->winograd_output(products, out_channels, out_begin, out_end, first_tile_row, tile_rows, bias, output,
                             height, width);
+}
+
+void ldb_packed_product(const struct ldb_product *product, size_t column_begin, size_t column_end) {
+    ldb_packed_product_using(chosen, product, column_begin, column_end);
+}
+
+void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ldb_product *product, size_t column_begin,
+                              size_t column_end) {
+    float *scratch = aligned_alloc(64, kernels->packed_product_scratch * sizeof(float));
+    kernels->packed_product(product, column_begin, column_end, scratch);
+    free(scratch);
 }
