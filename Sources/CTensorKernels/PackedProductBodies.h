@@ -38,6 +38,29 @@ __attribute__((noinline)) static void KERNEL(tile_float32)(size_t depth, const f
         for (int v = 0; v < VECTORS_PER_PANEL; v++) store(tile + row * LDB_PANEL_WIDTH + v * LANES, sums[row][v]);
 }
 
+#if defined(LDB_AVX512_BF16)
+typedef __bf16 vbfloat16 __attribute__((vector_size(64)));
+
+/// As `tile_float32` with a bfloat16 panel laid out in pairs along the reduction, `[depth / 2][16][2]`, by AVX-512
+/// BF16's `vdpbf16ps`: each instruction adds the two products of a pair of reductions to 16 sums. The values of A
+/// are bfloat16 already (the packing rounded them), so their upper halves are their bfloat16 bits. `depth` is even.
+__attribute__((noinline)) static void KERNEL(tile_bfloat16)(size_t depth, const float *a, const uint16_t *b, float *tile) {
+    vfloat sums[ROWS];
+    for (int row = 0; row < ROWS; row++) sums[row] = splat(0);
+    for (size_t p = 0; p < depth; p += 2, a += 2 * ROWS, b += 2 * LDB_PANEL_WIDTH) {
+        vbfloat16 columns;
+        memcpy(&columns, b, sizeof columns);
+        for (int row = 0; row < ROWS; row++) {
+            uint32_t first, second;
+            memcpy(&first, a + row, 4);
+            memcpy(&second, a + ROWS + row, 4);
+            vint pair = (vint){0} + (int32_t)((first >> 16) | (second & 0xFFFF0000u));
+            sums[row] = __builtin_ia32_dpbf16ps_512(sums[row], (vbfloat16)pair, columns);
+        }
+    }
+    for (int row = 0; row < ROWS; row++) store(tile + row * LDB_PANEL_WIDTH, sums[row]);
+}
+#else
 /// As `tile_float32` with a bfloat16 panel laid out in pairs along the reduction, `[depth / 2][16][2]` (each
 /// 32-bit word holds reduction 2p in its low half and 2p + 1 in its high half); a bfloat16 widens to float32 by
 /// a 16-bit shift, so the products are exact and accumulate in float32. `depth` is even.
@@ -62,6 +85,7 @@ __attribute__((noinline)) static void KERNEL(tile_bfloat16)(size_t depth, const 
     for (int row = 0; row < ROWS; row++)
         for (int v = 0; v < VECTORS_PER_PANEL; v++) store(tile + row * LDB_PANEL_WIDTH + v * LANES, sums[row][v]);
 }
+#endif
 
 static void KERNEL(packed_product)(const struct ldb_product *product, size_t column_begin, size_t column_end,
                                    float *block) {

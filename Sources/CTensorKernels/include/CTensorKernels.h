@@ -5,8 +5,9 @@
 #include <stdint.h>
 
 // The element-wise hot loops of LDBTensor, in C so that each can be compiled for the vector units the CPU has.
-// On x86-64 every kernel exists for AVX-512, for AVX2 + FMA and for baseline SSE2, and the first call picks
-// the widest set the CPU supports; elsewhere one portable version is built.
+// On x86-64 every kernel exists for AVX-512 with BF16 (whose bfloat16 products use `vdpbf16ps`), AVX-512, AVX2 +
+// FMA and baseline SSE2, and the widest set the CPU supports is picked at load; elsewhere one portable version
+// is built.
 // All counts are element counts; source and destination may be the same buffer.
 
 /// `exp` of each element: Cephes' single-precision method, within 2 ulp of `expf` over the float range
@@ -108,7 +109,7 @@ void ldb_packed_product(const struct ldb_product *product, size_t column_begin, 
 
 /// One implementation of every kernel above, for one instruction set.
 struct ldb_kernels {
-    /// "avx512", "avx2" or "baseline".
+    /// "avx512bf16", "avx512", "avx2" or "baseline".
     const char *instruction_set;
     void (*exp)(const float *source, float *destination, size_t count);
     void (*softmax_row)(float *row, size_t count);
@@ -139,7 +140,7 @@ void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ld
 /// The kernels the functions above call: the widest instruction set this CPU supports.
 const struct ldb_kernels *ldb_kernels_in_use(void);
 
-/// The kernels for `instruction_set` ("avx512", "avx2" or "baseline"), or NULL when this build or this CPU
+/// The kernels for `instruction_set` ("avx512bf16", "avx512", "avx2" or "baseline"), or NULL when this build or this CPU
 /// lacks it; for tests that check every version the machine can run.
 const struct ldb_kernels *ldb_kernels_named(const char *instruction_set);
 
