@@ -1,4 +1,5 @@
 import Foundation
+import LDBDiffusion
 import LDBDocument
 
 /// What `ldb serve` serves and how it is reached.
@@ -20,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumImageSide: Int
     /// How often the served projects' files are checked for changes made by other processes, in seconds.
     public var watchInterval: Double
+    /// How the served projects' networks compute (`--compute`): float32 by default, or bfloat16.
+    public var weightPrecision: WeightPrecision = .float32
 
     public init(host: String = "127.0.0.1", port: Int = 7860, token: String = ServerConfiguration.randomToken(),
                 paths: [URL], modelForNewProjects: ModelReference? = nil, maximumBodyBytes: Int = 24 << 20, maximumImageSide: Int = 2048,

@@ -4,7 +4,7 @@ import Testing
 
 /// `--compute bf16` end to end: an LDB edit (two layers) renders in bfloat16 close to float32's result, cached
 /// apart from it; the option is refused with `--half-precision-weights`, and every command that loads networks
-/// lists it.
+/// (serve included) lists it.
 @Suite("--compute")
 struct ComputeOptionCommandTests {
     /// Renders with `--stats`; the UNet calls the report names and the final latent.
@@ -65,7 +65,7 @@ struct ComputeOptionCommandTests {
     }
 
     @Test func helpDescribesTheOption() throws {
-        for command in [["render"], ["demo"], ["model", "probe", "unet"], ["model", "probe", "vae-decode"],
+        for command in [["render"], ["demo"], ["serve"], ["model", "probe", "unet"], ["model", "probe", "vae-decode"],
                         ["model", "probe", "sample"]] {
             let help = try ldb(["help"] + command)
             #expect(help.stdout.contains("--compute") && help.stdout.contains("bfloat16"), "\(command.joined(separator: " "))")

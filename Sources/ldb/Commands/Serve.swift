@@ -31,6 +31,8 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("The access token (default: a new random one).", valueName: "token"))
     var token: String?
 
+    @OptionGroup var weights: WeightPrecisionOption
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) must be in 0...65535.") }
         if let token, token.count < 16 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
@@ -43,6 +45,7 @@ struct Serve: ParsableCommand {
             host: host, port: port, paths: (paths.isEmpty ? ["."] : paths).map { URL(fileURLWithPath: $0) },
             modelForNewProjects: try model.map(modelReference))
         if let token { configuration.token = token }
+        configuration.weightPrecision = weights.precision
         if !configuration.bindsLoopback {
             FileHandle.standardError.write(Data(
                 "warning: listening on \(host): other machines can reach the editor (the token is still required)\n".utf8))
