@@ -89,7 +89,7 @@ __attribute__((noinline)) static void KERNEL(tile_bfloat16)(size_t depth, const 
 
 static void KERNEL(packed_product)(const struct ldb_product *product, size_t column_begin, size_t column_end,
                                    float *block) {
-    const size_t m = product->rows, k = product->depth, n = product->columns;
+    const size_t m = product->rows, k = product->depth;
     const int bfloat16 = product->weight_is_bfloat16;
     const size_t padded_depth = bfloat16 ? (k + 1) & ~(size_t)1 : k;
     const size_t block_rows = ROWS * BLOCK_TILES;
@@ -144,5 +144,4 @@ static void KERNEL(packed_product)(const struct ldb_product *product, size_t col
             }
         }
     }
-    (void)n;
 }

@@ -100,9 +100,9 @@ func packedProduct(rows: Int, a: UnsafePointer<Float>, aRowStride: Int, aDepthSt
     weight.bits.withUnsafeBufferPointer { bits in
         let packed = UnsafeRawPointer(bits.baseAddress!)
         nonisolated(unsafe) let c = c
-        Parallel.forEachTask(count: max(1, parts)) { _, part in
+        Parallel.forEachTask(count: parts) { _, part in
             if splitRows {
-                let first = rows * part / max(1, parts), end = rows * (part + 1) / max(1, parts)
+                let first = rows * part / parts, end = rows * (part + 1) / parts
                 var product = ldb_product(
                     rows: end - first, depth: depth, columns: columns, a: a + first * aRowStride,
                     a_row_stride: aRowStride, a_depth_stride: aDepthStride, weight: packed, weight_is_bfloat16: 1,
@@ -110,8 +110,8 @@ func packedProduct(rows: Int, a: UnsafePointer<Float>, aRowStride: Int, aDepthSt
                     accumulate: accumulate ? 1 : 0)
                 ldb_packed_product(&product, 0, columns)
             } else {
-                let first = panels * part / max(1, parts) * panelWidth
-                let end = min(columns, panels * (part + 1) / max(1, parts) * panelWidth)
+                let first = panels * part / parts * panelWidth
+                let end = min(columns, panels * (part + 1) / parts * panelWidth)
                 var product = ldb_product(
                     rows: rows, depth: depth, columns: columns, a: a, a_row_stride: aRowStride,
                     a_depth_stride: aDepthStride, weight: packed, weight_is_bfloat16: 1, c: c, c_row_stride: cRowStride,
