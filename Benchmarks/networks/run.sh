@@ -2,7 +2,7 @@
 # Times ldb's Stable Diffusion 1.5 networks against PyTorch on the CPU, side by side, and checks that they agree.
 #
 #   Benchmarks/networks/run.sh [--model DIR] [--runs R] [--repeat K] [--work DIR] [--ldb PATH]
-#                              [--before PATH] [--threads N] [--no-memory]
+#                              [--before PATH] [--threads N] [--no-memory] [--bf16] [--components "C ..."]
 #
 # --model    SD 1.5-shaped model folder; made with random weights by Fixtures/scripts/models.py when missing
 #            (4.0 GB, never committed). Default /tmp/sd15-random.
@@ -18,6 +18,9 @@
 #            LDB_NUM_THREADS (and OPENBLAS_NUM_THREADS, for binaries older than ldb's own threading) for ldb
 #            (default 2).
 # --no-memory  skip the peak-memory run of a whole 512x512 generation (memory.sh) that follows.
+# --bf16     also time ldb --compute bf16 ("ldb-bf16") and PyTorch under bfloat16 autocast ("torch-bf16"),
+#            in the same alternated rounds.
+# --components  which of unet-b1 unet-b2 vae-decode text-encoder to time (default all four).
 #
 # Prints a markdown table (report.py) at the end, then memory.sh's; every process's stderr and
 # /usr/bin/time -v output stay in WORK/logs. Needs /usr/bin/time (apt-get install time) and
@@ -35,6 +38,8 @@ ldb="$root/.build-release/release/ldb"
 before=
 threads=2
 memory=yes
+bf16=no
+components="unet-b1 unet-b2 vae-decode text-encoder"
 prompt="a photo of a cat"
 
 while [[ $# -gt 0 ]]; do
@@ -47,7 +52,9 @@ while [[ $# -gt 0 ]]; do
         --before) before=$2; shift 2 ;;
         --threads) threads=$2; shift 2 ;;
         --no-memory) memory=no; shift ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        --bf16) bf16=yes; shift ;;
+        --components) components=$2; shift 2 ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -70,6 +77,7 @@ if [[ -n "$before" ]]; then
     [[ -x "$before" ]] || { echo "run.sh: --before $before is not an executable" >&2; exit 1; }
     implementations=(ldb ldb-before torch)
 fi
+if [[ "$bf16" == yes ]]; then implementations+=(ldb-bf16 torch-bf16); fi
 
 # Each implementation's command for one component: stderr and /usr/bin/time -v go to WORK/logs.
 run_one() {
@@ -83,15 +91,19 @@ run_one() {
         text-encoder) arguments+=(--prompt "$prompt") ;;
     esac
     local probe=${component%-b[12]}
-    if [[ "$component" == text-encoder && "$implementation" == torch ]]; then arguments+=(--repeat "$repeat"); fi
+    if [[ "$component" == text-encoder && "$implementation" == torch* ]]; then arguments+=(--repeat "$repeat"); fi
     echo "   round $round: $component, $implementation"
     case "$implementation" in
-        torch)
+        torch-bf16) arguments+=(--autocast) ;;
+        ldb-bf16) arguments+=(--compute bf16) ;;
+    esac
+    case "$implementation" in
+        torch|torch-bf16)
             env -u OPENBLAS_CORETYPE OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" \
                 /usr/bin/time -v -o "$log.time" \
                 "$python" "$here/torch_probe.py" "$probe" --threads "$threads" "${arguments[@]}" \
                 >/dev/null 2>"$log.err" ;;
-        ldb|ldb-before)
+        ldb|ldb-before|ldb-bf16)
             local binary=$ldb
             if [[ "$implementation" == ldb-before ]]; then binary=$before; fi
             env LDB_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
@@ -114,14 +126,15 @@ for ((round = 1; round <= runs; round++)); do
         order=()
         for ((index = ${#implementations[@]} - 1; index >= 0; index--)); do order+=("${implementations[index]}"); done
     fi
-    for component in unet-b1 unet-b2 vae-decode text-encoder; do
+    for component in $components; do
         for implementation in "${order[@]}"; do run_one "$round" "$component" "$implementation"; done
     done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/logs/machine.txt"
 
 status=0
-"$python" "$here/report.py" --work "$work" --implementations "${implementations[@]}" || status=$?
+"$python" "$here/report.py" --work "$work" --implementations "${implementations[@]}" --components $components \
+    || status=$?
 if [[ "$memory" == yes ]]; then
     "$here/memory.sh" --model "$model" --ldb "$ldb" --work "$work/memory" || status=$?
 fi

@@ -7,10 +7,12 @@
 
 Reads and writes the same tensors as ldb's probes and prints `LABEL eval I: S s` on stderr after each
 evaluation, exactly as `ldb model probe ... --repeat K` does, so that run.sh can read both the same way.
-Runs on the CPU in float32 with `--threads` intra-op threads (default 2), under torch.inference_mode().
+Runs on the CPU in float32 with `--threads` intra-op threads (default 2), under torch.inference_mode(); with
+`--autocast`, under `torch.autocast("cpu", dtype=torch.bfloat16)` (outputs written as float32).
 """
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -38,7 +40,7 @@ def probe_unet(arguments) -> None:
     sample, timestep, states = inputs["sample"], inputs["timestep"], inputs["encoder_hidden_states"]
     out = repeat("unet", arguments.repeat,
                  lambda: unet(sample, timestep, encoder_hidden_states=states, return_dict=False)[0])
-    save_file({"out": out.contiguous()}, arguments.output)
+    save_file({"out": out.float().contiguous()}, arguments.output)
 
 
 def probe_vae_decode(arguments) -> None:
@@ -47,7 +49,7 @@ def probe_vae_decode(arguments) -> None:
     vae = AutoencoderKL.from_pretrained(arguments.model, subfolder="vae").eval()
     latent = load_file(arguments.input)["latent"]
     sample = repeat("vae-decode", arguments.repeat, lambda: vae.decode(latent, return_dict=False)[0])
-    save_file({"sample": sample.contiguous()}, arguments.output)
+    save_file({"sample": sample.float().contiguous()}, arguments.output)
 
 
 def probe_tiny_decode(arguments) -> None:
@@ -68,7 +70,7 @@ def probe_text_encoder(arguments) -> None:
     ids = tokenizer(arguments.prompt, padding="max_length", max_length=tokenizer.model_max_length,
                     truncation=True, return_tensors="pt").input_ids
     hidden = repeat("text-encoder", arguments.repeat, lambda: encoder(ids)[0])
-    save_file({"last_hidden_state": hidden.contiguous(), "input_ids": ids.to(torch.int64)}, arguments.output)
+    save_file({"last_hidden_state": hidden.float().contiguous(), "input_ids": ids.to(torch.int64)}, arguments.output)
 
 
 PROBES = {"unet": probe_unet, "vae-decode": probe_vae_decode, "tiny-decode": probe_tiny_decode,
@@ -85,6 +87,7 @@ def main() -> None:
     parser.add_argument("--prompt", help="the prompt (text-encoder)")
     parser.add_argument("--repeat", type=int, default=1, help="evaluations on the same input (default 1)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads (default 2)")
+    parser.add_argument("--autocast", action="store_true", help="compute under bfloat16 autocast")
     arguments = parser.parse_args()
     if arguments.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -93,7 +96,8 @@ def main() -> None:
     if arguments.probe != "text-encoder" and arguments.input is None:
         parser.error(f"{arguments.probe} needs -i IN.safetensors")
     torch.set_num_threads(arguments.threads)
-    with torch.inference_mode():
+    autocast = torch.autocast("cpu", dtype=torch.bfloat16) if arguments.autocast else contextlib.nullcontext()
+    with torch.inference_mode(), autocast:
         PROBES[arguments.probe](arguments)
 
 

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "CTensorKernels.h"
@@ -6,6 +7,7 @@ extern const struct ldb_kernels ldb_kernels_baseline;
 #if defined(__x86_64__)
 extern const struct ldb_kernels ldb_kernels_avx2;
 extern const struct ldb_kernels ldb_kernels_avx512;
+extern const struct ldb_kernels ldb_kernels_avx512bf16;
 #endif
 
 const struct ldb_kernels *ldb_kernels_named(const char *instruction_set) {
@@ -19,6 +21,8 @@ const struct ldb_kernels *ldb_kernels_named(const char *instruction_set) {
                        && __builtin_cpu_supports("fma")
                    ? &ldb_kernels_avx512
                    : NULL;
+    if (strcmp(instruction_set, "avx512bf16") == 0)
+        return ldb_kernels_named("avx512") && __builtin_cpu_supports("avx512bf16") ? &ldb_kernels_avx512bf16 : NULL;
 #endif
     return NULL;
 }
@@ -27,7 +31,7 @@ static const struct ldb_kernels *chosen;
 
 // Runs before main (and before any Swift code), so `chosen` is set once, before any thread reads it.
 __attribute__((constructor)) static void choose_kernels(void) {
-    const char *widest_first[] = {"avx512", "avx2", "baseline"};
+    const char *widest_first[] = {"avx512bf16", "avx512", "avx2", "baseline"};
     for (size_t index = 0; !chosen; index++) chosen = ldb_kernels_named(widest_first[index]);
 }
 
@@ -74,4 +78,15 @@ void ldb_winograd_output(const float *products, size_t out_channels, size_t out_
                          size_t width) {
     chosen->winograd_output(products, out_channels, out_begin, out_end, first_tile_row, tile_rows, bias, output,
                             height, width);
+}
+
+void ldb_packed_product(const struct ldb_product *product, size_t column_begin, size_t column_end) {
+    ldb_packed_product_using(chosen, product, column_begin, column_end);
+}
+
+void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ldb_product *product, size_t column_begin,
+                              size_t column_end) {
+    float *scratch = aligned_alloc(64, kernels->packed_product_scratch * sizeof(float));
+    kernels->packed_product(product, column_begin, column_end, scratch);
+    free(scratch);
 }

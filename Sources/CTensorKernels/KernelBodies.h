@@ -239,6 +239,8 @@ static void KERNEL(winograd_output)(const float *products, size_t out_channels, 
     }
 }
 
+#include "PackedProductBodies.h"
+
 const struct ldb_kernels KERNEL_TABLE = {
     .instruction_set = INSTRUCTION_SET,
     .exp = KERNEL(exp),
@@ -252,4 +254,6 @@ const struct ldb_kernels KERNEL_TABLE = {
     .winograd_weights = KERNEL(winograd_weights),
     .winograd_input = KERNEL(winograd_input),
     .winograd_output = KERNEL(winograd_output),
+    .packed_product = KERNEL(packed_product),
+    .packed_product_scratch = PACKED_PRODUCT_SCRATCH,
 };

@@ -2,5 +2,6 @@
 #define LANES 4
 #define KERNEL(name) name##_baseline
 #define KERNEL_TABLE ldb_kernels_baseline
+#define ROWS 2
 #define INSTRUCTION_SET "baseline"
 #include "KernelBodies.h"

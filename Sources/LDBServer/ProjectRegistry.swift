@@ -85,7 +85,8 @@ final class ProjectRegistry: Sendable {
         return try sessions.withLock { sessions in
             if let session = sessions[name], session.url == url { return session }
             let session = ProjectSession(name: name, project: try Project.open(at: url),
-                                         watchInterval: configuration.watchInterval, preview: configuration.preview)
+                                         watchInterval: configuration.watchInterval, preview: configuration.preview,
+                                         weightPrecision: configuration.weightPrecision)
             sessions[name]?.close()
             sessions[name] = session
             return session

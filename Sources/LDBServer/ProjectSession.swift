@@ -1,4 +1,5 @@
 import Foundation
+import LDBDiffusion
 import LDBDocument
 import LDBEngine
 import LDBImage
@@ -19,6 +20,7 @@ final class ProjectSession: Sendable {
     private let renderQueue: DispatchQueue
     private let generation = Locked<Int>(0)
     private let engine = Locked<Engine?>(nil)
+    private let weightPrecision: WeightPrecision
     private let originals = Locked<[String: Data]>([:])
     private let subscribers = Locked<[UUID: AsyncStream<String>.Continuation]>([:])
     /// Dispatch sources are thread-safe; this one is only resumed in `init` and cancelled in `close`.
@@ -26,10 +28,12 @@ final class ProjectSession: Sendable {
     private let lastModification = Locked<Date?>(nil)
     private let lastHead = Locked<Int64?>(nil)
 
-    init(name: String, project: Project, watchInterval: Double, preview: PreviewSettings) {
+    init(name: String, project: Project, watchInterval: Double, preview: PreviewSettings,
+         weightPrecision: WeightPrecision) {
         self.name = name
         self.project = project
         self.preview = preview
+        self.weightPrecision = weightPrecision
         renderQueue = DispatchQueue(label: "ldb.render.\(name)")
         watcher = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "ldb.watch.\(name)"))
         lastModification.withLock { $0 = Self.modificationDate(of: project.url) }
@@ -163,7 +167,7 @@ final class ProjectSession: Sendable {
     /// The engine, loading the project's model on first use (on the render thread).
     private func loadedEngine() throws -> Engine {
         if let engine = engine.current { return engine }
-        let loaded = try Engine.open(project: project)
+        let loaded = try Engine.open(project: project, weightPrecision: weightPrecision)
         engine.withLock { $0 = loaded }
         return loaded
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LDBDiffusion
 import LDBDocument
 
 /// What `ldb serve` serves and how it is reached.
@@ -22,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var watchInterval: Double
     /// How live previews are rendered (region mode, preview decoder).
     public var preview: PreviewSettings
+    /// How the served projects' networks compute (`--compute`): float32 by default, or bfloat16.
+    public var weightPrecision: WeightPrecision = .float32
 
     public init(host: String = "127.0.0.1", port: Int = 7860, token: String = ServerConfiguration.randomToken(),
                 paths: [URL], modelForNewProjects: ModelReference? = nil, maximumBodyBytes: Int = 24 << 20, maximumImageSide: Int = 2048,

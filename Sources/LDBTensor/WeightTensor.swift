@@ -1,16 +1,19 @@
 import Foundation
 
 /// A layer's weight as it is kept in memory: float32, or binary16 (half the bytes) that is widened to float32
-/// for the duration of each use, so that the arithmetic is float32 either way.
+/// for the duration of each use, so that the arithmetic is float32 either way; or bfloat16 packed for the
+/// bfloat16 products (`PackedWeight`), whose arithmetic rounds the activations to bfloat16 as well.
 public enum WeightTensor: Equatable, Sendable {
     case float32(Tensor)
     case float16(HalfTensor)
+    case bfloat16(PackedWeight)
 
     /// The extent of each dimension, outermost first.
     public var shape: [Int] {
         switch self {
         case .float32(let tensor): tensor.shape
         case .float16(let tensor): tensor.shape
+        case .bfloat16(let weight): weight.shape
         }
     }
 
@@ -19,14 +22,16 @@ public enum WeightTensor: Equatable, Sendable {
         switch self {
         case .float32(let tensor): tensor.count * MemoryLayout<Float>.stride
         case .float16(let tensor): tensor.byteCount
+        case .bfloat16(let weight): weight.byteCount
         }
     }
 
-    /// The values as a float32 tensor (exact for either storage).
+    /// The values as a float32 tensor (exact for every storage).
     public func floats() -> Tensor {
         switch self {
         case .float32(let tensor): tensor
         case .float16(let tensor): tensor.floats()
+        case .bfloat16(let weight): weight.floats()
         }
     }
 
@@ -35,6 +40,7 @@ public enum WeightTensor: Equatable, Sendable {
         switch self {
         case .float32(let tensor): .float32(tensor.reshaped(newShape))
         case .float16(let tensor): .float16(tensor.reshaped(newShape))
+        case .bfloat16(let weight): .bfloat16(weight.reshaped(newShape))
         }
     }
 
@@ -43,6 +49,7 @@ public enum WeightTensor: Equatable, Sendable {
         switch self {
         case .float32(let tensor): tensor.rows(at: indices)
         case .float16(let tensor): tensor.rows(at: indices)
+        case .bfloat16(let weight): weight.rows(at: indices)
         }
     }
 
@@ -53,6 +60,8 @@ public enum WeightTensor: Equatable, Sendable {
         switch self {
         case .float32(let tensor):
             return try body(tensor)
+        case .bfloat16(let weight):
+            return try body(weight.floats())
         case .float16(let tensor):
             var buffer = WideningScratch.shared.take(count: tensor.count)
             buffer.withUnsafeMutableBufferPointer { floats in
@@ -65,15 +74,18 @@ public enum WeightTensor: Equatable, Sendable {
 }
 
 extension Tensor {
-    /// `linear(weight:bias:)` with a weight kept in float32 or in half precision; computed in float32.
+    /// `linear(weight:bias:)` with a weight kept in float32 or in half precision, computed in float32; or with
+    /// a packed bfloat16 weight, computed by the bfloat16 product.
     public func linear(weight: WeightTensor, bias: Tensor? = nil) -> Tensor {
-        weight.withFloats { linear(weight: $0, bias: bias) }
+        if case .bfloat16(let packed) = weight { return linear(weight: packed, bias: bias) }
+        return weight.withFloats { linear(weight: $0, bias: bias) }
     }
 
     /// `conv2d(weight:bias:stride:padding:)` with a weight kept in float32 or in half precision; computed in
-    /// float32, the weight widened once for the whole call.
+    /// float32, the weight widened once for the whole call; or with a packed bfloat16 weight, by the bfloat16 product.
     public func conv2d(weight: WeightTensor, bias: Tensor? = nil, stride: Int = 1, padding: Padding2D = 0) -> Tensor {
-        weight.withFloats { conv2d(weight: $0, bias: bias, stride: stride, padding: padding) }
+        if case .bfloat16(let packed) = weight { return conv2d(weight: packed, bias: bias, stride: stride, padding: padding) }
+        return weight.withFloats { conv2d(weight: $0, bias: bias, stride: stride, padding: padding) }
     }
 }
 

@@ -5,7 +5,7 @@ import Testing
 /// Every kernel, in every instruction set this machine can run, against double-precision references.
 @Suite("Element-wise C kernels")
 struct ElementwiseKernelTests {
-    static let instructionSets = ["baseline", "avx2", "avx512"]
+    static let instructionSets = ["baseline", "avx2", "avx512", "avx512bf16"]
 
     /// The kernels of `name`, or nil when this CPU cannot run them (the test then checks nothing for it).
     private func kernels(_ name: String) -> ldb_kernels? {

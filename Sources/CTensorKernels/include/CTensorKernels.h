@@ -2,10 +2,12 @@
 #define C_TENSOR_KERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 // The element-wise hot loops of LDBTensor, in C so that each can be compiled for the vector units the CPU has.
-// On x86-64 every kernel exists for AVX-512, for AVX2 + FMA and for baseline SSE2, and the first call picks
-// the widest set the CPU supports; elsewhere one portable version is built.
+// On x86-64 every kernel exists for AVX-512 with BF16 (whose bfloat16 products use `vdpbf16ps`), AVX-512, AVX2 +
+// FMA and baseline SSE2, and the widest set the CPU supports is picked at load; elsewhere one portable version
+// is built.
 // All counts are element counts; source and destination may be the same buffer.
 
 /// `exp` of each element: Cephes' single-precision method, within 2 ulp of `expf` over the float range
@@ -57,9 +59,57 @@ void ldb_winograd_output(const float *products, size_t out_channels, size_t out_
                          size_t first_tile_row, size_t tile_rows, const float *bias, float *output, size_t height,
                          size_t width);
 
+/// The width, in columns, of one panel of a packed weight: the register tile of every packed product.
+#define LDB_PANEL_WIDTH 16
+
+/// `value` rounded to the nearest bfloat16 (ties to even), returned as the float32 of equal value; NaN stays NaN.
+static inline float ldb_round_to_bfloat16(float value) {
+    union { float f; unsigned int u; } bits = {value};
+    if ((bits.u & 0x7F800000u) == 0x7F800000u && (bits.u & 0x007FFFFFu)) {
+        bits.u |= 0x00400000u;  // quiet NaN, kept NaN by the truncation below
+    } else {
+        bits.u += 0x7FFFu + ((bits.u >> 16) & 1u);
+    }
+    bits.u &= 0xFFFF0000u;
+    return bits.f;
+}
+
+/// The elements (floats for float32, 16-bit values for bfloat16) of a packed `[columns, depth]` weight.
+size_t ldb_packed_weight_count(size_t columns, size_t depth, int bfloat16);
+
+/// Packs a weight for `ldb_packed_product`: `weight` holds `columns` rows of `depth` values (a linear layer's
+/// `[out, in]`, a convolution's `[out, in * kh * kw]`), the matrix B of `C = A · B` transposed. The packed form
+/// is panels of LDB_PANEL_WIDTH columns, `[panel][depth][LDB_PANEL_WIDTH]`, zero past the last column.
+void ldb_pack_weight_float32(const float *weight, size_t columns, size_t depth, float *packed);
+
+/// As `ldb_pack_weight_float32`, each value rounded to bfloat16 (ties to even), the depth padded to even and
+/// laid out in pairs, `[panel][depth / 2][LDB_PANEL_WIDTH][2]`, the layout AVX-512 BF16's `vdpbf16ps` reads.
+void ldb_pack_weight_bfloat16(const float *weight, size_t columns, size_t depth, uint16_t *packed);
+
+/// One matrix product `C (+)= A · B` with B a packed weight. Element (i, p) of A is
+/// `a[i * a_row_stride + p * a_depth_stride]` and element (i, j) of C is `c[i * c_row_stride + j * c_column_stride]`,
+/// so A and C may be read and written transposed (a convolution's `[channels, positions]` planes).
+struct ldb_product {
+    size_t rows, depth, columns;
+    const float *a;
+    ptrdiff_t a_row_stride, a_depth_stride;
+    /// From `ldb_pack_weight_float32`, or `ldb_pack_weight_bfloat16` when `weight_is_bfloat16`; a bfloat16
+    /// product rounds each value of A to bfloat16 too, and accumulates in float32.
+    const void *weight;
+    int weight_is_bfloat16;
+    float *c;
+    ptrdiff_t c_row_stride, c_column_stride;
+    /// Adds to C instead of overwriting it.
+    int accumulate;
+};
+
+/// Computes columns `[column_begin, column_end)` of `product` (`column_begin` a multiple of LDB_PANEL_WIDTH), so
+/// callers can split one product across threads by panels, or across rows by offsetting `a` and `c`.
+void ldb_packed_product(const struct ldb_product *product, size_t column_begin, size_t column_end);
+
 /// One implementation of every kernel above, for one instruction set.
 struct ldb_kernels {
-    /// "avx512", "avx2" or "baseline".
+    /// "avx512bf16", "avx512", "avx2" or "baseline".
     const char *instruction_set;
     void (*exp)(const float *source, float *destination, size_t count);
     void (*softmax_row)(float *row, size_t count);
@@ -78,12 +128,19 @@ struct ldb_kernels {
     void (*winograd_output)(const float *products, size_t out_channels, size_t out_begin, size_t out_end,
                             size_t first_tile_row, size_t tile_rows, const float *bias, float *output, size_t height,
                             size_t width);
+    /// `scratch` holds `packed_product_scratch` floats.
+    void (*packed_product)(const struct ldb_product *product, size_t column_begin, size_t column_end, float *scratch);
+    size_t packed_product_scratch;
 };
+
+/// `ldb_packed_product` with the given kernels (tests run each instruction set the machine has).
+void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ldb_product *product, size_t column_begin,
+                              size_t column_end);
 
 /// The kernels the functions above call: the widest instruction set this CPU supports.
 const struct ldb_kernels *ldb_kernels_in_use(void);
 
-/// The kernels for `instruction_set` ("avx512", "avx2" or "baseline"), or NULL when this build or this CPU
+/// The kernels for `instruction_set` ("avx512bf16", "avx512", "avx2" or "baseline"), or NULL when this build or this CPU
 /// lacks it; for tests that check every version the machine can run.
 const struct ldb_kernels *ldb_kernels_named(const char *instruction_set);
 

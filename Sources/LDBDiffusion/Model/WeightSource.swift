@@ -69,6 +69,8 @@ public struct ScopedWeights<Base: WeightSource>: WeightSource {
 /// At `.float32` they pass through unchanged. At `.float16` every weight is rounded to binary16 — so a network
 /// computes exactly what it would from the model's fp16 files — and the large matrices stay 16-bit in memory
 /// (`matrix` gives `WeightTensor.float16`); small ones (biases, norms) are handed out widened again to float32.
+/// At `.bfloat16` the large matrices are rounded to bfloat16 and packed (`WeightTensor.bfloat16`) and the small
+/// ones stay float32.
 public struct WeightsAtPrecision<Base: WeightSource>: WeightSource {
     let base: Base
     public let precision: WeightPrecision
@@ -77,6 +79,7 @@ public struct WeightsAtPrecision<Base: WeightSource>: WeightSource {
         switch precision {
         case .float32: try base.tensor(name, shape: shape)
         case .float16: try base.halfTensor(name, shape: shape).floats()
+        case .bfloat16: try base.tensor(name, shape: shape)
         }
     }
 
@@ -92,6 +95,7 @@ public struct WeightsAtPrecision<Base: WeightSource>: WeightSource {
         switch precision {
         case .float32: try base.matrix(name, shape: shape)
         case .float16: .float16(try base.halfTensor(name, shape: shape))
+        case .bfloat16: .bfloat16(PackedWeight(roundingToBFloat16: try base.tensor(name, shape: shape)))
         }
     }
 }

@@ -174,7 +174,7 @@ private enum DemoStep {
                                          cacheHits: 0, seconds: seconds()))
             }
         case let .render(project, output, what, row):
-            let option = weightPrecision == .float16 ? " --half-precision-weights" : ""
+            let option = WeightPrecisionOption.arguments(for: weightPrecision)
             print("\n$ ldb render \(shellQuoted(project)) -o \(shellQuoted(output)) --stats\(option)   # \(what)")
             let result = try Render.render(Project.open(at: URL(fileURLWithPath: project)), weightPrecision: weightPrecision)
             try result.image.writePNG(to: URL(fileURLWithPath: output))

@@ -41,6 +41,8 @@ struct Serve: ParsableCommand {
 
     @OptionGroup var previewDecoder: PreviewDecoderOption
 
+    @OptionGroup var weights: WeightPrecisionOption
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port \(port) must be in 0...65535.") }
         if let token, token.count < 16 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
@@ -55,6 +57,7 @@ struct Serve: ParsableCommand {
             preview: PreviewSettings(regionMode: previewRegion.region, regionMargin: previewRegion.regionMargin,
                                      decoder: try previewDecoder.load()))
         if let token { configuration.token = token }
+        configuration.weightPrecision = weights.precision
         if !configuration.bindsLoopback {
             FileHandle.standardError.write(Data(
                 "warning: listening on \(host): other machines can reach the editor (the token is still required)\n".utf8))

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds packed_products.c with CTensorKernels (clang -O3, as SwiftPM builds it) and runs it: ldb's packed
+# products against OpenBLAS's sgemm at SD 1.5 UNet shapes, one thread, and the peak FMA rate, in GFLOP/s.
+#
+#   Benchmarks/kernels/run.sh [--repeat K]     (fastest of K runs per figure, default 5)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+repeat=5
+if [[ "${1:-}" == --repeat ]]; then repeat=$2; fi
+build=$(mktemp -d)
+trap 'rm -rf "$build"' EXIT
+kernels="$root/Sources/CTensorKernels"
+for source in "$kernels"/*.c; do
+    clang -O3 -I"$kernels/include" -c "$source" -o "$build/$(basename "$source" .c).o"
+done
+clang -O3 -I"$kernels/include" $(pkg-config --cflags openblas) "$root/Benchmarks/kernels/packed_products.c" \
+    "$build"/*.o $(pkg-config --libs openblas) -lm -o "$build/packed_products"
+echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "openblas core: $(OPENBLAS_VERBOSE=2 "$build/packed_products" 0 2>&1 | sed -n 's/^Core: *//p' | head -n 1)"
+"$build/packed_products" "$repeat"

@@ -1,0 +1,35 @@
+// Packing weights for ldb_packed_product: done once per weight, so written plainly rather than per instruction set.
+
+#include "CTensorKernels.h"
+
+static size_t panel_count(size_t columns) { return (columns + LDB_PANEL_WIDTH - 1) / LDB_PANEL_WIDTH; }
+
+size_t ldb_packed_weight_count(size_t columns, size_t depth, int bfloat16) {
+    size_t padded_depth = bfloat16 ? (depth + 1) & ~(size_t)1 : depth;
+    return panel_count(columns) * padded_depth * LDB_PANEL_WIDTH;
+}
+
+void ldb_pack_weight_float32(const float *weight, size_t columns, size_t depth, float *packed) {
+    for (size_t panel = 0; panel < panel_count(columns); panel++)
+        for (size_t p = 0; p < depth; p++)
+            for (size_t j = 0; j < LDB_PANEL_WIDTH; j++) {
+                size_t column = panel * LDB_PANEL_WIDTH + j;
+                *packed++ = column < columns ? weight[column * depth + p] : 0;
+            }
+}
+
+static uint16_t bfloat16_bits(float value) {
+    union { float f; uint32_t u; } bits = {ldb_round_to_bfloat16(value)};
+    return (uint16_t)(bits.u >> 16);
+}
+
+void ldb_pack_weight_bfloat16(const float *weight, size_t columns, size_t depth, uint16_t *packed) {
+    size_t padded_depth = (depth + 1) & ~(size_t)1;
+    for (size_t panel = 0; panel < panel_count(columns); panel++)
+        for (size_t p = 0; p < padded_depth; p += 2)
+            for (size_t j = 0; j < LDB_PANEL_WIDTH; j++) {
+                size_t column = panel * LDB_PANEL_WIDTH + j;
+                for (size_t q = p; q < p + 2; q++)
+                    *packed++ = column < columns && q < depth ? bfloat16_bits(weight[column * depth + q]) : 0;
+            }
+}
