@@ -141,7 +141,7 @@ final class ProjectSession: Sendable {
         let png = try await onRenderThread { [self] in
             let engine = try loadedEngine()
             guard let last = try engine.baseTrajectory().last else { throw APIError.notFound("no base latent") }
-            let pixels = try engine.pipeline.decode(latent: last)
+            let pixels = try engine.backend.decode(latent: last)
             return try RGBImage(width: settings.width, height: settings.height, tensorValues: pixels.scalars).pngData()
         }
         originals.withLock { $0 = [key: png] }

@@ -36,14 +36,14 @@ final class EngineBenchmark {
         let engine = try Engine.open(project: project)
         log("engine open (project created, model loaded)")
         try runEngineScenarios(project: project, engine: engine, url: url)
-        try runAlternative(pipeline: engine.pipeline, trajectory: engine.baseTrajectory())
+        try runAlternative(pipeline: engine.backend, trajectory: engine.baseTrajectory())
         printReport(url: url)
     }
 
     // MARK: The engine
 
     private func runEngineScenarios(project: Project, engine: Engine, url: URL) throws {
-        let pipeline = engine.pipeline
+        let pipeline = engine.backend
         let layerCount = options.layers
 
         log("warm-up render")
@@ -104,7 +104,7 @@ final class EngineBenchmark {
             let reopened = try openSeconds.record(pipeline) {
                 try Engine.open(project: try Project.open(at: url))
             }
-            let result = try reopening.engine.record(reopened.pipeline) { try reopened.render(progress: stageLogger) }
+            let result = try reopening.engine.record(reopened.backend) { try reopened.render(progress: stageLogger) }
             reopenedIdentical = reopenedIdentical && result.latent.scalars == reference.latent.scalars
         }
         try append(reopening, engine: engine)
@@ -128,7 +128,7 @@ final class EngineBenchmark {
 
     // MARK: The alternative
 
-    private func runAlternative(pipeline: StableDiffusionPipeline, trajectory: [Tensor]) throws {
+    private func runAlternative(pipeline: any DiffusionBackend, trajectory: [Tensor]) throws {
         let baseline = MaskedGenerationBaseline(pipeline: pipeline, steps: options.steps, width: options.width,
                                                 height: options.height)
         switch options.alternative {
