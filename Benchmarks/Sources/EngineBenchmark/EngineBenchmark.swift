@@ -36,7 +36,8 @@ final class EngineBenchmark {
         let engine = try Engine.open(project: project)
         log("engine open (project created, model loaded)")
         try runEngineScenarios(project: project, engine: engine, url: url)
-        try runAlternative(pipeline: engine.backend, trajectory: engine.baseTrajectory())
+        // Engine.open runs a model folder on the native pipeline.
+        try runAlternative(pipeline: engine.backend as! StableDiffusionPipeline, trajectory: engine.baseTrajectory())
         printReport(url: url)
     }
 
@@ -128,7 +129,7 @@ final class EngineBenchmark {
 
     // MARK: The alternative
 
-    private func runAlternative(pipeline: any DiffusionBackend, trajectory: [Tensor]) throws {
+    private func runAlternative(pipeline: StableDiffusionPipeline, trajectory: [Tensor]) throws {
         let baseline = MaskedGenerationBaseline(pipeline: pipeline, steps: options.steps, width: options.width,
                                                 height: options.height)
         switch options.alternative {

@@ -6,7 +6,8 @@ import LDBEngine
 // What region mode and the preview decoder save (issue 10): one layer with a square box edited three ways —
 // added, its seed changed, its strength changed — each rendered in every mode asked for (full mode, crop mode,
 // crop mode decoded by a preview decoder), rotating which goes first, R runs each. Reports medians of the
-// render's stage seconds (model load excluded), of each stage's seconds, and the UNet cells.
+// render's stage seconds (model load excluded), of each stage's seconds, and the UNet cells. The base and the
+// layer both use --guidance.
 //
 //     swift build -c release --package-path Benchmarks --scratch-path .build-enginebench --product region-benchmark
 //     .build-enginebench/release/region-benchmark --model /tmp/sd15-random [--size 512] [--steps 13]
@@ -66,11 +67,15 @@ struct Failure: Error, CustomStringConvertible {
 /// The seconds (stages, model load excluded) and UNet cells of each run of one edit in one mode.
 struct Series {
     var seconds: [Double] = []
+    /// The process's CPU seconds (user + system) during the render: less sensitive to other programs' load than
+    /// the wall clock; an idle 2-core machine needs at least half of it in wall time.
+    var cpuSeconds: [Double] = []
     var stageSeconds: [String: [Double]] = [:]
     var cells: [Int] = []
     var decodedPixels: [Int] = []
 
-    mutating func add(_ stats: RenderStats) {
+    mutating func add(_ stats: RenderStats, cpuSeconds: Double) {
+        self.cpuSeconds.append(cpuSeconds)
         let stages = stats.stageSeconds.filter { $0.stage != RenderStage.modelLoad.rawValue }
         seconds.append(stages.reduce(0) { $0 + $1.seconds })
         for (stage, seconds) in stages { stageSeconds[stage, default: []].append(seconds) }
@@ -87,6 +92,18 @@ struct Series {
     }
 
     static func median<T: Comparable>(_ values: [T]) -> T { values.sorted()[values.count / 2] }
+}
+
+/// User + system CPU seconds of this process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if os(Linux)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    #else
+    getrusage(RUSAGE_SELF, &usage)
+    #endif
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 let started = DispatchTime.now()
@@ -137,7 +154,8 @@ do {
     func addLayer(seed: UInt64) throws {
         try project.commit("add layer") { state, context in
             state.layers.append(Layer(name: "box", prompt: "a red hot-air balloon", seed: seed,
-                                      regenSteps: options.regenSteps, maskSHA256: try context.putBlob(Data(mask))))
+                                      regenSteps: options.regenSteps, guidance: options.guidance,
+                                      maskSHA256: try context.putBlob(Data(mask))))
         }
     }
     func editLayer(_ change: @escaping (inout Layer) -> Void) throws {
@@ -157,22 +175,29 @@ do {
             let order = modes.indices.map { (run + $0) % modes.count }
             for mode in order {
                 log("\(edit.name), run \(run + 1), \(modes[mode].name)")
-                series[index][mode].add(try engine.render(state: nil, region: modes[mode].region,
-                                                          finalDecoder: modes[mode].decoder).stats)
+                let cpuStart = processCPUSeconds()
+                let stats = try engine.render(state: nil, region: modes[mode].region,
+                                              finalDecoder: modes[mode].decoder).stats
+                series[index][mode].add(stats, cpuSeconds: processCPUSeconds() - cpuStart)
+                log("  \(String(format: "%.2f", series[index][mode].seconds.last!)) s, "
+                    + "\(String(format: "%.2f", series[index][mode].cpuSeconds.last!)) CPU s, \(stats.unetCells) cells; "
+                    + stats.stageSeconds.filter { $0.seconds >= 0.005 }
+                        .map { "\($0.stage) \(String(format: "%.2f", $0.seconds))" }.joined(separator: ", "))
             }
             _ = try project.undo()
         }
     }
 
     let first = modes[0].name
-    print("| edit | mode | seconds (median of \(options.runs)) | UNet cells | decoded pixels | seconds vs \(first) "
-        + "| cells vs \(first) |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("| edit | mode | seconds (median of \(options.runs)) | CPU seconds | UNet cells | decoded pixels "
+        + "| seconds vs \(first) | cells vs \(first) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for (index, edit) in edits.enumerated() {
         let firstSeconds = Series.median(series[index][0].seconds), firstCells = Series.median(series[index][0].cells)
         for (mode, measured) in series[index].enumerated() {
             let seconds = Series.median(measured.seconds), cells = Series.median(measured.cells)
-            print("| \(edit.name) | \(modes[mode].name) | \(String(format: "%.2f", seconds)) | \(cells) | "
+            print("| \(edit.name) | \(modes[mode].name) | \(String(format: "%.2f", seconds)) | "
+                + "\(String(format: "%.2f", Series.median(measured.cpuSeconds))) | \(cells) | "
                 + "\(Series.median(measured.decodedPixels)) | \(String(format: "%.2fx", seconds / firstSeconds)) | "
                 + "\(String(format: "%.2fx", Double(cells) / Double(firstCells))) |")
         }
