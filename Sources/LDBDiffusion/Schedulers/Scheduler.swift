@@ -45,6 +45,7 @@ extension SingleStepScheduler {
 
 /// A run of a `SingleStepScheduler`: each step is the scheduler's own.
 public struct SingleStepRun<Stepper: SingleStepScheduler>: SchedulerRun {
+    /// The scheduler whose steps the run takes.
     public let scheduler: Stepper
 
     public mutating func step(output: Tensor, timestep: Int, sample: Tensor) throws(SchedulerError) -> Tensor {
