@@ -2,6 +2,7 @@
 
     python Fixtures/scripts/models.py                  # Fixtures/models/tiny-sd{1,2}, Fixtures/reference/...
     python Fixtures/scripts/models.py --full-size DIR  # SD 1.5-sized random model into DIR (never committed)
+    python Fixtures/scripts/models.py --sd-turbo DIR   # SD-Turbo-shaped (SD 2.1) random model into DIR (idem)
 
 Deterministic: fixed seeds, CPU, float32, one thread, deterministic algorithms. Nothing is downloaded; the
 tokenizers come from Fixtures/clip/bpe_simple_vocab_16e6.txt.gz. See Fixtures/README.md.
@@ -18,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import torch  # noqa: E402
 
 from models_build import check_same_weights, load_fp16_component, load_model, save_model  # noqa: E402
-from models_configs import FULL_SD15, TINY_MODELS  # noqa: E402
+from models_configs import FULL_SD15, FULL_SD_TURBO, TINY_MODELS, ModelSpec  # noqa: E402
 from models_reference import write_references  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parent.parent
@@ -69,25 +70,29 @@ def write_tiny_models() -> None:
         print(f"{spec.name}: model folder {size / 1e6:.2f} MB")
 
 
-def write_full_size(folder: Path) -> None:
-    print(f"{FULL_SD15.name}: writing {folder}")
-    saved = save_model(FULL_SD15, BPE_PATH, folder)
+def write_full_size(folder: Path, spec: ModelSpec = FULL_SD15) -> None:
+    print(f"{spec.name}: writing {folder}")
+    saved = save_model(spec, BPE_PATH, folder)
     _check_full_vocabulary(folder / "tokenizer")
     loaded = load_model(folder)
     for name in ("text_encoder", "unet", "vae"):
-        check_same_weights(getattr(saved, name), getattr(loaded, name), f"{FULL_SD15.name}/{name}")
+        check_same_weights(getattr(saved, name), getattr(loaded, name), f"{spec.name}/{name}")
     parameters = sum(p.numel() for p in loaded.unet.parameters())
-    print(f"{FULL_SD15.name}: UNet has {parameters / 1e6:.1f}M parameters")
+    print(f"{spec.name}: UNet has {parameters / 1e6:.1f}M parameters")
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--full-size", type=Path, metavar="DIR",
                         help="write a Stable Diffusion 1.5-sized model with random weights into DIR instead")
+    parser.add_argument("--sd-turbo", type=Path, metavar="DIR",
+                        help="write an SD-Turbo-shaped (SD 2.1) model with random weights into DIR instead")
     arguments = parser.parse_args(argv if argv is not None else [])
     with _deterministic():
         if arguments.full_size is not None:
             write_full_size(arguments.full_size)
+        elif arguments.sd_turbo is not None:
+            write_full_size(arguments.sd_turbo, FULL_SD_TURBO)
         else:
             write_tiny_models()
 

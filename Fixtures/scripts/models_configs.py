@@ -1,4 +1,5 @@
-"""Inline configurations of the tiny test models and of full-size Stable Diffusion 1.5 (nothing downloaded)."""
+"""Inline configurations of the tiny test models and of full-size Stable Diffusion 1.5 and SD-Turbo (nothing
+downloaded)."""
 
 from dataclasses import dataclass, field
 
@@ -170,4 +171,43 @@ FULL_SD15 = ModelSpec(
     ),
     scheduler=dict(SD_SCHEDULER, prediction_type="epsilon"),
     seed=15,
+)
+
+# stabilityai/sd-turbo's shape at full size: the SD 2.1 UNet (865M parameters; heads of 64 channels, linear
+# projections), the SD VAE and OpenCLIP ViT-H/14's text tower (23 layers of 1024). SD-Turbo ships an Euler
+# scheduler with trailing spacing; DDIM with the same betas and spacing stands in for it here.
+FULL_SD_TURBO = ModelSpec(
+    name="sd-turbo-random",
+    merge_count=49152 - 256 - 2,
+    pad_token="!",
+    text_encoder=dict(
+        vocab_size=49408,
+        hidden_size=1024,
+        intermediate_size=4096,
+        num_hidden_layers=23,
+        num_attention_heads=16,
+        max_position_embeddings=77,
+        hidden_act="gelu",
+        layer_norm_eps=1e-5,
+        projection_dim=512,
+        bos_token_id=49406,
+        eos_token_id=49407,
+        pad_token_id=0,
+    ),
+    unet=dict(
+        sample_size=64,
+        in_channels=4,
+        out_channels=4,
+        down_block_types=("CrossAttnDownBlock2D",) * 3 + ("DownBlock2D",),
+        up_block_types=("UpBlock2D",) + ("CrossAttnUpBlock2D",) * 3,
+        block_out_channels=(320, 640, 1280, 1280),
+        layers_per_block=2,
+        cross_attention_dim=1024,
+        attention_head_dim=(5, 10, 20, 20),
+        norm_num_groups=32,
+        use_linear_projection=True,
+    ),
+    vae=FULL_SD15.vae,
+    scheduler=dict(SD_SCHEDULER, prediction_type="epsilon", timestep_spacing="trailing"),
+    seed=21,
 )

@@ -68,6 +68,10 @@ public struct ProjectInfoJSON: Codable, Equatable, Sendable {
     /// The SHA-256 of the source PNG of a real-image project; null for a generated one.
     public var sourceImageSHA256: String?
     public var keepBackground: Bool
+    /// Full or crop mode (docs/algorithm.md, "Region mode").
+    public var region: RegionMode
+    /// The margin c of crop mode's windows, in latent cells.
+    public var regionMargin: Int
     public var model: ModelJSON
     public var layers: [LayerJSON]
 
@@ -82,6 +86,7 @@ public struct ProjectInfoJSON: Codable, Equatable, Sendable {
         guidance = settings.guidance
         (seed, sourceImageSHA256) = (settings.seed, settings.sourceImageSHA256)
         keepBackground = settings.keepBackground
+        (region, regionMargin) = (settings.region, settings.regionMargin)
         self.model = ModelJSON(model)
         layers = state.layers.map(LayerJSON.init)
     }
@@ -90,7 +95,7 @@ public struct ProjectInfoJSON: Codable, Equatable, Sendable {
         case project, formatVersion = "format_version", head, headDescription = "head_description"
         case width, height, steps, blendSteps = "blend_steps"
         case prompt, negativePrompt = "negative_prompt", guidance, seed, sourceImageSHA256 = "source_image_sha256"
-        case keepBackground = "keep_background", model, layers
+        case keepBackground = "keep_background", region, regionMargin = "region_margin", model, layers
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -109,6 +114,8 @@ public struct ProjectInfoJSON: Codable, Equatable, Sendable {
         try container.encode(seed, forKey: .seed)
         try container.encode(sourceImageSHA256, forKey: .sourceImageSHA256)
         try container.encode(keepBackground, forKey: .keepBackground)
+        try container.encode(region, forKey: .region)
+        try container.encode(regionMargin, forKey: .regionMargin)
         try container.encode(model, forKey: .model)
         try container.encode(layers, forKey: .layers)
     }

@@ -22,14 +22,17 @@ import LDBTensor
 public final class Engine: @unchecked Sendable {
     /// The document whose HEAD is rendered and whose caches are used.
     public let project: Project
-    /// The model, shared by every render.
-    public let pipeline: StableDiffusionPipeline
+    /// The model's networks and scheduler configuration, shared by every render: the native
+    /// `StableDiffusionPipeline` when opened from the project's model, or any other `DiffusionBackend`.
+    public let backend: any DiffusionBackend
     /// The model's files, variant, precision and backend: what the cache keys say about the model.
     public let identity: ModelIdentity
     /// The fingerprint of the model's files as they are now (`ModelReference.fingerprint(of:)`).
     public var modelFingerprint: String { identity.fingerprint }
 
     let keys: CacheKeys
+    /// The embeddings of the prompts used lately (renders hold the lock while they use it).
+    let textEmbeddings = TextEmbeddingCache(capacity: 32)
     private let lock = NSLock()
     /// Time spent loading the model, reported by the first render.
     private var pendingModelLoadSeconds: Double
@@ -63,7 +66,7 @@ public final class Engine: @unchecked Sendable {
         }
         let found = try load(location, prediction: prediction, variant: variant, precision: weightPrecision,
                              registry: registry)
-        return Engine(project: project, pipeline: found.entry.pipeline, identity: found.entry.identity,
+        return Engine(project: project, backend: found.entry.pipeline, identity: found.entry.identity,
                       modelLoadSeconds: found.loaded ? found.entry.loadSeconds : 0)
     }
 
@@ -78,18 +81,20 @@ public final class Engine: @unchecked Sendable {
     /// networks keep their weights at `weightPrecision`.
     public convenience init(project: Project, pipeline: StableDiffusionPipeline, modelFingerprint: String,
                             weightPrecision: WeightPrecision = .float32) {
-        self.init(project: project, pipeline: pipeline,
+        self.init(project: project, backend: pipeline,
                   identity: ModelIdentity(fingerprint: modelFingerprint, precision: weightPrecision),
                   modelLoadSeconds: 0)
     }
 
-    /// An engine for `project` with an already loaded `pipeline` of `identity`.
-    public init(project: Project, pipeline: StableDiffusionPipeline, identity: ModelIdentity,
+    /// An engine for `project` on `backend`, whose numbers `identity` names in every cache key: give another
+    /// backend (or the same files at another precision) an identity of its own, so that it never serves or
+    /// overwrites what another one computed.
+    public init(project: Project, backend: any DiffusionBackend, identity: ModelIdentity,
                 modelLoadSeconds: Double = 0) {
         self.project = project
-        self.pipeline = pipeline
+        self.backend = backend
         self.identity = identity
-        self.keys = CacheKeys(identity: identity, scheduler: pipeline.schedulerConfig)
+        self.keys = CacheKeys(identity: identity, scheduler: backend.schedulerConfig)
         self.pendingModelLoadSeconds = modelLoadSeconds
     }
 

@@ -8,8 +8,8 @@ import LDBTensor
 /// embeddings computed so far, and the counters that become `RenderStats`.
 final class RenderSession {
     let project: Project
-    /// The engine's pipeline, counting into this session's own counter (and the engine's).
-    let pipeline: StableDiffusionPipeline
+    /// The engine's backend, counting into this session's own counter (and the engine's).
+    let pipeline: any DiffusionBackend
     let keys: CacheKeys
     let settings: ProjectSettings
     let layers: [Layer]
@@ -26,7 +26,7 @@ final class RenderSession {
     /// Decodes the final picture instead of the VAE, when given.
     private let finalDecoder: PreviewDecoder?
     private let isCancelled: @Sendable () -> Bool
-    private var embeddings: [String: Tensor] = [:]
+    private let embeddings: TextEmbeddingCache
     private var masks: [String: LatentMask] = [:]
     private var previewDecodes = (count: 0, pixels: 0)
     /// Mask bytes not in the project, by SHA-256 (hex).
@@ -41,8 +41,9 @@ final class RenderSession {
          progress: EngineProgress? = nil, previewDecoder: (any LatentCoding)? = nil,
          finalDecoder: PreviewDecoder? = nil, isCancelled: @escaping @Sendable () -> Bool = { false }) throws {
         project = engine.project
-        pipeline = engine.pipeline.counting(into: UNetEvaluationCounter(parent: engine.pipeline.evaluationCounter))
+        pipeline = engine.backend.counting(into: UNetEvaluationCounter(parent: engine.backend.evaluationCounter))
         keys = engine.keys
+        embeddings = engine.textEmbeddings
         try state.validate()
         settings = state.settings
         layers = state.layers
@@ -91,10 +92,11 @@ final class RenderSession {
             return finished(image: cached.image, latent: cached.latent)
         }
 
-        let memory = ActivationMemory(pipeline: pipeline, width: padding.canvasWidth, height: padding.canvasHeight)
-        try MemoryHeadroom.current().requireRoom(
-            for: memory.renderBytes(width: padding.canvasWidth, height: padding.canvasHeight),
-            reserving: memory.blasBuffers, width: settings.width, height: settings.height)
+        if let memory = pipeline.activationMemory(width: padding.canvasWidth, height: padding.canvasHeight) {
+            try MemoryHeadroom.current().requireRoom(
+                for: memory.renderBytes(width: padding.canvasWidth, height: padding.canvasHeight),
+                reserving: memory.blasBuffers, width: settings.width, height: settings.height)
+        }
         let trajectory = try timed(.base) { try baseTrajectory() }
         stats.layersSkipped = try visible.filter { try latentMask(for: $0).isEmpty }.count
         var (picture, latent) = try region.mode == .full
@@ -436,12 +438,9 @@ final class RenderSession {
         return try RGBImage(width: pixels.shape[3], height: pixels.shape[2], tensorValues: pixels.scalars)
     }
 
-    /// The prompt's text embeddings, computed once per session.
+    /// The prompt's text embeddings, computed once while the engine holds them.
     private func textEmbeddings(_ prompt: String) throws -> Tensor {
-        if let known = embeddings[prompt] { return known }
-        let computed = try pipeline.textEmbeddings(prompt)
-        embeddings[prompt] = computed
-        return computed
+        try embeddings.embeddings(of: prompt) { try pipeline.textEmbeddings($0) }
     }
 
     private func checkCancelled() throws {

@@ -157,7 +157,9 @@ final class ProjectSession: Sendable {
         let png = try await onRenderThread { [self] in
             let engine = try loadedEngine()
             guard let last = try engine.baseTrajectory().last else { throw APIError.notFound("no base latent") }
-            let pixels = try engine.pipeline.decode(latent: last)
+            let padding = ImagePadding(width: settings.width, height: settings.height,
+                                       factor: engine.backend.latentFactor)
+            let pixels = padding.cropped(try engine.backend.decode(latent: last))
             return try RGBImage(width: settings.width, height: settings.height, tensorValues: pixels.scalars).pngData()
         }
         originals.withLock { $0 = [key: png] }

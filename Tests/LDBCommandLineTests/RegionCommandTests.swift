@@ -24,6 +24,19 @@ struct RegionCommandTests {
         return try #require(result["stats"] as? [String: Any])
     }
 
+    @Test func infoShowsTheRegionModeAndMargin() throws {
+        let scratch = try Scratch()
+        let project = try project(scratch, ["--region", "crop", "--region-margin", "4"])
+        #expect(try ldbOK("info", project).stdout.contains("region    crop, margin 4 latent cells"))
+        var info = try #require(try json(ldb("info", project, "--json")) as? [String: Any])
+        #expect(info["region"] as? String == "crop" && info["region_margin"] as? Int == 4)
+
+        try ldbOK("set", project, "--region", "full", "--region-margin", "6")
+        #expect(try ldbOK("info", project).stdout.contains("region    full (crop mode's margin 6 latent cells)"))
+        info = try #require(try json(ldb("info", project, "--json")) as? [String: Any])
+        #expect(info["region"] as? String == "full" && info["region_margin"] as? Int == 6)
+    }
+
     @Test func renderJSONReportsCellsAndTheRegionFlagsOverrideTheProject() throws {
         let scratch = try Scratch()
         let project = try project(scratch, ["--region", "crop", "--region-margin", "4"])

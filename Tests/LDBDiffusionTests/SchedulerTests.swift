@@ -137,7 +137,7 @@ import Testing
 
     /// Steps agree to 1e-6 relative (absolute below 1): the square roots of the alphas are where torch may
     /// differ from a correctly rounded result by one ulp.
-    private func checkSteps(_ scheduler: some Scheduler, _ schedule: Schedule, _ reference: Reference, label: String) throws {
+    private func checkSteps(_ scheduler: some SingleStepScheduler, _ schedule: Schedule, _ reference: Reference, label: String) throws {
         let output = Tensor(shape: reference.shape, scalars: try Self.floats(reference.output))
         let sample = Tensor(shape: reference.shape, scalars: try Self.floats(reference.sample))
         for step in schedule.stepsChecked {

@@ -81,7 +81,8 @@ struct LayerRulesTests {
         let info = ProjectInfoJSON(project: "/p.ldbproj", formatVersion: 2, head: head, state: state,
                                    model: ModelReference(location: "/m", fingerprint: "f"))
         let infoText = String(decoding: try JSONEncoder.ldb.encode(info), as: UTF8.self)
-        for key in ["source_image_sha256", "keep_background", "fingerprint", "prediction_type", "head_description"] {
+        for key in ["source_image_sha256", "keep_background", "region", "region_margin", "fingerprint", "prediction_type",
+                    "head_description"] {
             #expect(infoText.contains("\"\(key)\""), "\(key)")
         }
         #expect(try JSONDecoder().decode(ProjectInfoJSON.self, from: Data(infoText.utf8)) == info)

@@ -13,7 +13,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let settings = EngineFixtures.generatedSettings(seed: 77)
         let engine = try EngineFixtures.engine(try EngineFixtures.project(in: folder, settings: settings))
-        let expected = try engine.pipeline.baseTrajectory(
+        let expected = try EngineFixtures.pipeline(engine).baseTrajectory(
             prompt: settings.prompt, negativePrompt: settings.negativePrompt, guidance: settings.guidance,
             seed: 77, steps: 6, width: settings.width, height: settings.height)
         #expect(try engine.baseTrajectory() == expected)
@@ -28,7 +28,7 @@ import Testing
                                                  sourceImagePNG: Data(contentsOf: sourceURL))
         let engine = try EngineFixtures.engine(project)
         let image = try RGBImage(png: sourceURL)
-        let inverted = try engine.pipeline.inversionTrajectory(
+        let inverted = try EngineFixtures.pipeline(engine).inversionTrajectory(
             image: Tensor(shape: [1, 3, 64, 96], scalars: image.tensorValues()), prompt: "a photo", steps: 6)
         #expect(try engine.baseTrajectory() == Array(inverted.reversed()))
     }

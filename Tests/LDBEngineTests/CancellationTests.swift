@@ -33,7 +33,7 @@ import Testing
         #expect(throws: EngineError.cancelled) {
             try engine.render(isCancelled: { countdown.isCancelled() })
         }
-        #expect(engine.pipeline.evaluations.calls == 8)
+        #expect(engine.backend.evaluations.calls == 8)
 
         let resumed = try engine.render()
         #expect(resumed.stats == .guided(3 + 2, decodes: 1, hits: [.baseTrajectory: 1, .layerResult: 1],

@@ -22,9 +22,9 @@ import Testing
         #expect(try engine.latentMask(for: layer).values.allSatisfy { $0 == 0 })
         #expect(try engine.composite() == trajectory[4])
         // The layer is skipped: its result is Z[b], with no UNet call.
-        let before = engine.pipeline.evaluations
+        let before = engine.backend.evaluations
         #expect(try engine.layerResult(layer) == trajectory[4])
-        #expect(engine.pipeline.evaluations == before)
+        #expect(engine.backend.evaluations == before)
     }
 
     @Test func outsideTheUnionOfMasksTheCompositeIsZb() throws {

@@ -81,6 +81,11 @@ enum EngineFixtures {
     static func engine(_ project: Project) throws -> Engine {
         try Engine.open(project: project)
     }
+
+    /// The native pipeline an engine opened on a model folder runs on.
+    static func pipeline(_ engine: Engine) throws -> StableDiffusionPipeline {
+        try #require(engine.backend as? StableDiffusionPipeline)
+    }
 }
 
 extension RenderStats {

@@ -93,7 +93,7 @@ import Testing
         #expect(result.latent.scalars.allSatisfy { $0.isFinite })
         #expect(result.stats.vaeDecodedPixels == 64 * 48)
         // The picture is the top-left of the decoded canvas: nothing of the padding shows.
-        let decoded = try engine.pipeline.decode(latent: result.latent)
+        let decoded = try engine.backend.decode(latent: result.latent)
         let cropped = ImagePadding(width: 61, height: 47, factor: 8).cropped(decoded)
         #expect(result.image == (try RGBImage(width: 61, height: 47, tensorValues: cropped.scalars)))
         // The layer's edge cells are fully on (edge cells weigh only the picture's pixels).
@@ -133,7 +133,7 @@ import Testing
 
         // Z[0] is the encoding of the reflected canvas.
         let canvas = try ImagePadding(width: 61, height: 47, factor: 8).reflected(source)
-        let encoded = try engine.pipeline.encode(image: Tensor(shape: [1, 3, 48, 64], scalars: canvas.tensorValues()))
+        let encoded = try engine.backend.encode(image: Tensor(shape: [1, 3, 48, 64], scalars: canvas.tensorValues()))
         #expect(try engine.baseTrajectory().last == encoded)
     }
 

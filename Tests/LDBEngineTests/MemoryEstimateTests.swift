@@ -12,11 +12,11 @@ import Testing
         let engine = try EngineFixtures.engine(EngineFixtures.project(in: folder))
         // tiny-sd1's decoder: up blocks of 24, 16, 16 and 8 channels; the third block's 16 channels are upsampled
         // to full size. Its encoder starts with 8 channels; its UNet's first level has 8 (batch 2, x 8 for GEGLU).
-        let small = ActivationMemory(pipeline: engine.pipeline, width: 512, height: 256)
+        let small = ActivationMemory(pipeline: try EngineFixtures.pipeline(engine), width: 512, height: 256)
         #expect(small.decoder == 16 * 512 * 256 * 4)
         #expect(small.encoder == 8 * 512 * 256 * 4)
         #expect(small.unet == 2 * 8 * 8 * (64 * 32) * 4)
-        let large = ActivationMemory(pipeline: engine.pipeline, width: 1024, height: 512)
+        let large = ActivationMemory(pipeline: try EngineFixtures.pipeline(engine), width: 1024, height: 512)
         #expect(large.decoder == 4 * small.decoder)
         #expect(Double(large.renderBytes(width: 1024, height: 512))
             >= ActivationMemory.largestActivationMultiple * Double(large.decoder))

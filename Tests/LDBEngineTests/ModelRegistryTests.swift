@@ -13,14 +13,15 @@ import Testing
         let first = try Engine.open(project: EngineFixtures.project(in: folder, name: "a.ldbproj"), registry: registry)
         let second = try Engine.open(project: EngineFixtures.project(in: folder, name: "b.ldbproj"), registry: registry)
         #expect(registry.loaded == [first.identity])
-        #expect(first.pipeline.evaluationCounter === second.pipeline.evaluationCounter)
-        #expect(registry.heldBytes == first.pipeline.parameterByteCount && registry.heldBytes > 0)
+        #expect(first.backend.evaluationCounter === second.backend.evaluationCounter)
+        #expect(try registry.heldBytes == EngineFixtures.pipeline(first).parameterByteCount && registry.heldBytes > 0)
 
         // Another precision is another model.
         let half = try Engine.open(project: EngineFixtures.project(in: folder, name: "c.ldbproj"),
                                    weightPrecision: .float16, registry: registry)
         #expect(Set(registry.loaded) == [first.identity, half.identity])
-        #expect(registry.heldBytes == first.pipeline.parameterByteCount + half.pipeline.parameterByteCount)
+        #expect(try registry.heldBytes
+            == EngineFixtures.pipeline(first).parameterByteCount + EngineFixtures.pipeline(half).parameterByteCount)
 
         // Renders of the two projects use the shared weights and count their own work.
         let rendered = try first.render()

@@ -15,7 +15,7 @@ import Testing
         // The 5th question comes before the base's 5th step: 4 steps are done and kept.
         let countdown = CancellationTests.Countdown(cancelAt: 5)
         #expect(throws: EngineError.cancelled) { try engine.render(isCancelled: { countdown.isCancelled() }) }
-        #expect(engine.pipeline.evaluations.calls == 4)
+        #expect(engine.backend.evaluations.calls == 4)
 
         let resumed = try engine.render()
         #expect(resumed.stats == .guided(2 + 2 + 3 + 2, decodes: 1, misses: [.baseTrajectory: 1, .layerResult: 2,

@@ -55,7 +55,7 @@ import Testing
         try RegionModeTests.addBox(project)
         let engine = try EngineFixtures.engine(project)
         let log = Log()
-        let result = try engine.render(state: nil, progress: { log.append($0) }, previewDecoder: engine.pipeline)
+        let result = try engine.render(state: nil, progress: { log.append($0) }, previewDecoder: engine.backend)
         let sizes = log.entries.filter { $0.stage != .decode }.map { entry in
             entry.preview.map { [$0.width, $0.height] } ?? []
         }

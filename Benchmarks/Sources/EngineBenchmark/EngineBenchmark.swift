@@ -36,14 +36,15 @@ final class EngineBenchmark {
         let engine = try Engine.open(project: project)
         log("engine open (project created, model loaded)")
         try runEngineScenarios(project: project, engine: engine, url: url)
-        try runAlternative(pipeline: engine.pipeline, trajectory: engine.baseTrajectory())
+        // Engine.open runs a model folder on the native pipeline.
+        try runAlternative(pipeline: engine.backend as! StableDiffusionPipeline, trajectory: engine.baseTrajectory())
         printReport(url: url)
     }
 
     // MARK: The engine
 
     private func runEngineScenarios(project: Project, engine: Engine, url: URL) throws {
-        let pipeline = engine.pipeline
+        let pipeline = engine.backend
         let layerCount = options.layers
 
         log("warm-up render")
@@ -104,7 +105,7 @@ final class EngineBenchmark {
             let reopened = try openSeconds.record(pipeline) {
                 try Engine.open(project: try Project.open(at: url))
             }
-            let result = try reopening.engine.record(reopened.pipeline) { try reopened.render(progress: stageLogger) }
+            let result = try reopening.engine.record(reopened.backend) { try reopened.render(progress: stageLogger) }
             reopenedIdentical = reopenedIdentical && result.latent.scalars == reference.latent.scalars
         }
         try append(reopening, engine: engine)

@@ -19,7 +19,7 @@ import LDBTensor
 /// calls and one VAE decode; it uses the same pipeline, masks and base trajectory as the engine, so only the
 /// amount of work differs.
 struct MaskedGenerationBaseline {
-    let pipeline: StableDiffusionPipeline
+    let pipeline: any DiffusionBackend
     let steps: Int
     let width: Int
     let height: Int
@@ -38,12 +38,13 @@ struct MaskedGenerationBaseline {
     func blendedTrajectory(layer: Layer, mask: LatentMask, background: [Tensor]) throws -> [Tensor] {
         let conditional = try pipeline.textEmbeddings(layer.prompt)
         let unconditional = layer.guidance > 1 ? try pipeline.textEmbeddings(layer.negativePrompt) : nil
+        let scheduler = try pipeline.scheduler(steps: steps)
         var latent = background[0]
         var result = [latent]
         for index in 0..<steps {
-            latent = try pipeline.denoise(latent: latent, steps: index..<(index + 1), totalSteps: steps,
-                                          conditional: conditional, unconditional: unconditional,
-                                          guidance: layer.guidance)
+            latent = try pipeline.sample(with: scheduler, indices: index..<(index + 1), from: latent,
+                                         conditional: conditional, unconditional: unconditional,
+                                         guidance: layer.guidance) { _ in }
             latent = Self.blend(latent, over: background[index + 1], mask: mask)
             result.append(latent)
         }

@@ -8,7 +8,7 @@ struct Measurement {
 
     /// Times `body`, counting the UNet evaluations `pipeline` makes meanwhile.
     @discardableResult
-    mutating func record<T>(_ pipeline: StableDiffusionPipeline, _ body: () throws -> T) rethrows -> T {
+    mutating func record<T>(_ pipeline: any DiffusionBackend, _ body: () throws -> T) rethrows -> T {
         let before = pipeline.evaluations
         let start = DispatchTime.now().uptimeNanoseconds
         let value = try body()

@@ -26,15 +26,17 @@ public protocol LatentCoding: Sendable {
     func decode(latent: Tensor) throws -> Tensor
 }
 
-extension StableDiffusionPipeline: TextConditioning, NoisePredicting, LatentCoding {}
+extension StableDiffusionPipeline: DiffusionBackend {}
 
 extension NoisePredicting {
     /// The one sampling loop (of the pipeline and of the engine): steps `latent` through
-    /// `scheduler.timesteps[indices]` with `noisePrediction`, calling `onStep` after each step with the new
-    /// latent. `onStep` may throw to stop between two steps (cancellation).
+    /// `scheduler.timesteps[indices]` with `noisePrediction` in one run of the scheduler (`makeRun(indices:)`),
+    /// calling `onStep` after each step with the new latent. `onStep` may throw to stop between two steps
+    /// (cancellation).
     ///
     /// - Parameters:
-    ///   - scheduler: a DDIM scheduler or an inverse one; it holds no state, so one serves every run of its N.
+    ///   - scheduler: a DDIM scheduler, an inverse one, or any other; what it remembers between steps lives in
+    ///     the run, so one scheduler serves every pass of its N.
     ///   - indices: indices into `scheduler.timesteps`; an empty range returns `latent` unchanged.
     ///   - latent: `[B, C, h, w]`, sides multiples of `unetSizeMultiple` or the whole latent.
     ///   - conditional: the prompt's embeddings (`TextConditioning.textEmbeddings(_:)`).
@@ -46,11 +48,12 @@ extension NoisePredicting {
             throw PipelineError.invalidStepRange(indices, total: scheduler.timesteps.count)
         }
         var latent = latent
+        var run = scheduler.makeRun(indices: indices)
         for (completed, index) in indices.enumerated() {
             let timestep = scheduler.timesteps[index]
             let prediction = try noisePrediction(latent: latent, timestep: timestep, conditional: conditional,
                                                  unconditional: unconditional, guidance: guidance)
-            latent = try scheduler.step(output: prediction, timestep: timestep, sample: latent)
+            latent = try run.step(output: prediction, timestep: timestep, sample: latent)
             try onStep(SamplingStep(index: index, completed: completed + 1, total: indices.count, latent: latent))
         }
         return latent

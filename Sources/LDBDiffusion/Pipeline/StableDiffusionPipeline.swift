@@ -36,11 +36,13 @@ public struct StableDiffusionPipeline: Sendable {
     /// How many image pixels one latent pixel covers along each side (8 for Stable Diffusion).
     public var latentFactor: Int { autoencoder.configuration.downsamplingFactor }
 
-    /// The UNet evaluations made so far (see `evaluationCounter`).
-    public var evaluations: UNetEvaluations { evaluationCounter.total }
+    /// The channels of a latent: the UNet's input channels.
+    public var latentChannels: Int { unet.configuration.inChannels }
 
-    /// Everything the networks computed so far (see `evaluationCounter`).
-    public var work: PipelineWork { evaluationCounter.work }
+    /// The memory a render at this canvas size needs beyond the loaded networks (docs/algorithm.md, "Memory").
+    public func activationMemory(width: Int, height: Int) -> ActivationMemory? {
+        ActivationMemory(pipeline: self, width: width, height: height)
+    }
 
     /// This pipeline, the same networks, counting its work into `counter` (give the counter a parent to keep
     /// counting into this pipeline's too).
@@ -129,38 +131,6 @@ public struct StableDiffusionPipeline: Sendable {
         let image = try autoencoder.decode(latent / scalingFactor)
         evaluationCounter.recordDecode(pixels: image.shape[0] * image.shape[2] * image.shape[3])
         return image
-    }
-
-    /// The DDIM timesteps tau[0..<N] of a run of `steps` steps, from noisiest to cleanest.
-    public func timesteps(steps: Int) throws -> [Int] {
-        try scheduler(steps: steps).timesteps
-    }
-
-    /// The latent shape `[1, 4, height / f, width / f]` of an image size.
-    /// - Throws: `PipelineError.invalidImageSize` unless both sides are positive multiples of `latentFactor`.
-    public func latentShape(width: Int, height: Int) throws -> [Int] {
-        let factor = latentFactor
-        guard width > 0, height > 0, width % factor == 0, height % factor == 0 else {
-            throw PipelineError.invalidImageSize(width: width, height: height, latentFactor: factor)
-        }
-        return [1, unet.configuration.inChannels, height / factor, width / factor]
-    }
-
-    /// The DDIM scheduler for `steps` steps.
-    public func scheduler(steps: Int) throws -> DDIMScheduler {
-        try checkStepCount(steps)
-        return try DDIMScheduler(config: schedulerConfig, stepCount: steps)
-    }
-
-    /// The inverse DDIM scheduler for `steps` steps.
-    public func inverseScheduler(steps: Int) throws -> DDIMInverseScheduler {
-        try checkStepCount(steps)
-        return try DDIMInverseScheduler(config: schedulerConfig, stepCount: steps)
-    }
-
-    private func checkStepCount(_ steps: Int) throws {
-        let allowed = 1...max(schedulerConfig.trainTimestepCount, 1)
-        guard allowed.contains(steps) else { throw PipelineError.invalidStepCount(steps, allowed: allowed) }
     }
 
     /// The weight-bearing components that have files of `variant`. As in diffusers' `from_pretrained(variant:)`,

@@ -77,7 +77,7 @@ public final class UNetEvaluationCounter: @unchecked Sendable {
     }
 
     /// Records one UNet forward pass over a `[batch, C, height, width]` latent.
-    func recordUNet(batch: Int, height: Int, width: Int) {
+    public func recordUNet(batch: Int, height: Int, width: Int) {
         lock.withLock {
             counted.unetCalls += 1
             counted.unetSamples += batch
@@ -87,7 +87,7 @@ public final class UNetEvaluationCounter: @unchecked Sendable {
     }
 
     /// Records one VAE decoder run that made `pixels` pixels (batch × height × width).
-    func recordDecode(pixels: Int) {
+    public func recordDecode(pixels: Int) {
         lock.withLock {
             counted.vaeDecodes += 1
             counted.vaeDecodedPixels += pixels
@@ -96,7 +96,7 @@ public final class UNetEvaluationCounter: @unchecked Sendable {
     }
 
     /// Records one VAE encoder run.
-    func recordEncode() {
+    public func recordEncode() {
         lock.withLock { counted.vaeEncodes += 1 }
         parent?.recordEncode()
     }

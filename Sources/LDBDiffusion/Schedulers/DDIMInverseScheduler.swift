@@ -6,7 +6,7 @@ import LDBTensor
 /// A step at timestep t moves the sample from the noise level of `t - num_train_timesteps / stepCount`
 /// (the initial alpha when that is negative: 1 with `set_alpha_to_one`, else `alphas_cumprod[0]`;
 /// a `set_alpha_to_zero` field overrides `set_alpha_to_one`, as diffusers reads it) to that of t.
-public struct DDIMInverseScheduler: Scheduler {
+public struct DDIMInverseScheduler: SingleStepScheduler {
     public let config: SchedulerConfig
     public let stepCount: Int
     /// `set_timesteps(stepCount)`, from cleanest to noisiest.

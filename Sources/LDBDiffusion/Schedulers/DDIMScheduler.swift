@@ -1,7 +1,7 @@
 import LDBTensor
 
 /// diffusers' `DDIMScheduler` with `eta = 0` (deterministic DDIM), denoising from the noisiest timestep.
-public struct DDIMScheduler: Scheduler {
+public struct DDIMScheduler: SingleStepScheduler {
     public let config: SchedulerConfig
     public let stepCount: Int
     /// `set_timesteps(stepCount)`, from noisiest to cleanest.

@@ -29,6 +29,8 @@ struct Info: ParsableCommand {
             print("base      source image \(settings.sourceImageSHA256.map { String($0.prefix(12)) } ?? "?")")
         }
         print("keep bg   \(settings.keepBackground ? "yes: pixels away from the layers stay the base image's" : "no")")
+        let margin = "margin \(settings.regionMargin) latent cells"
+        print("region    " + (settings.region == .crop ? "crop, \(margin)" : "full (crop mode's \(margin))"))
         print("prompt    \(quoted(settings.prompt))")
         print("negative  \(quoted(settings.negativePrompt))")
         print("guidance  \(formatNumber(settings.guidance))")
