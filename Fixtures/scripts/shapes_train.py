@@ -7,12 +7,17 @@ Three stages, all on the CPU in float32 with fixed seeds and a fixed thread coun
 2. the AutoencoderKL (three blocks, so a 64x64 picture is a 16x16x4 latent), trained on 32x32 crops with a
    mean-squared error and a small KL term; its `scaling_factor` is then set to 1 / (std of the latents);
 3. the UNet2DConditionModel and the CLIP text encoder, trained jointly with the epsilon objective on the
-   encoded scenes, each step a fresh caption per scene (10% empty, for classifier-free guidance); the
-   weights kept are an exponential moving average.
+   encoded scenes, each step a fresh caption per scene (10% empty, for classifier-free guidance), each
+   sample's loss weighted by min-SNR-5; the weights kept are an exponential moving average (warmed up).
+
+Every `--probe-every` UNet steps the averaged model samples the evaluation prompts once (10 DDIM steps) and
+logs how often the object's color is the caption's and how far apart the different prompts' pictures are (the
+"spread"; near zero when the prompt is ignored), so a run shows early whether it is learning its captions.
 
 The tokenizer is CLIP's, with the full 49408-token vocabulary built from `clip/bpe_simple_vocab_16e6.txt.gz`.
-Only the rows of the token-embedding table for the world's own words are drawn at random and trained; every
-other row is zero, so an unknown word contributes nothing but its position (and the file compresses well).
+Only the rows of the token-embedding table for the world's own words are drawn at random and trained (a compact
+table while training, so the optimizer does not sweep 49408 rows each step); every other row is zero, so an
+unknown word contributes nothing but its position (and the file compresses well).
 Weights are saved as float16 (ldb and diffusers read them as float32). A checkpoint of the whole folder is
 written every `--checkpoint-every` UNet steps, so a stopped run still leaves a usable model.
 
@@ -94,15 +99,19 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--out", type=Path, required=True, help="the model folder to write (replaced)")
     parser.add_argument("--records", type=Path, required=True,
                         help="the folder for loss.csv and summary.json (the training's time, loss and checks)")
-    parser.add_argument("--scenes", type=int, default=8000)
-    parser.add_argument("--vae-steps", type=int, default=400)
+    parser.add_argument("--scenes", type=int, default=6000)
+    parser.add_argument("--vae-steps", type=int, default=600)
     parser.add_argument("--vae-batch", type=int, default=12)
-    parser.add_argument("--unet-steps", type=int, default=1500)
-    parser.add_argument("--unet-batch", type=int, default=32)
+    parser.add_argument("--unet-steps", type=int, default=1800)
+    parser.add_argument("--unet-batch", type=int, default=16)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--stop-after", type=int, default=None,
                         help="stop after this many UNet steps (the schedule still spans --unet-steps)")
-    parser.add_argument("--checkpoint-every", type=int, default=150)
+    parser.add_argument("--checkpoint-every", type=int, default=200)
+    parser.add_argument("--probe-every", type=int, default=250,
+                        help="every this many UNet steps, sample the evaluation prompts once (10 DDIM steps) and "
+                             "log the color-match rate and the spread between prompts")
+    parser.add_argument("--ema-decay", type=float, default=0.999)
     # One thread: on two cores shared with compilers, two threads ran several times slower than one.
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2026)
@@ -191,16 +200,46 @@ def world_token_ids(tokenizer: CLIPTokenizer) -> list[int]:
     return sorted(ids)
 
 
+class WorldTokenEmbedding(torch.nn.Module):
+    """The token-embedding table while training: only the world's rows are parameters (every other id reads a
+    zero row), so the optimizer updates a few dozen rows instead of all 49408 each step."""
+
+    def __init__(self, table: torch.Tensor, known: list[int]):
+        super().__init__()
+        self.weight = torch.nn.Parameter(table[known].clone())
+        lookup = torch.full((table.shape[0],), len(known), dtype=torch.long)
+        lookup[known] = torch.arange(len(known))
+        self.register_buffer("lookup", lookup)
+        self.register_buffer("known", torch.tensor(known))
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        rows = torch.cat([self.weight, self.weight.new_zeros(1, self.weight.shape[1])])
+        return torch.nn.functional.embedding(self.lookup[ids], rows)
+
+    def full_table(self) -> torch.nn.Embedding:
+        embedding = torch.nn.Embedding(len(self.lookup), self.weight.shape[1])
+        with torch.no_grad():
+            embedding.weight.zero_()
+            embedding.weight[self.known] = self.weight
+        return embedding
+
+
 def build_text_encoder(tokenizer: CLIPTokenizer, seed: int) -> CLIPTextModel:
     torch.manual_seed(seed)
     text_encoder = CLIPTextModel(CLIPTextConfig(**TEXT_ENCODER))
-    with torch.no_grad():
-        table = text_encoder.get_input_embeddings().weight
-        known = torch.tensor(world_token_ids(tokenizer))
-        kept = table[known].clone()
-        table.zero_()
-        table[known] = kept
+    embeddings = text_encoder.embeddings
+    embeddings.token_embedding = WorldTokenEmbedding(embeddings.token_embedding.weight.detach(),
+                                                     world_token_ids(tokenizer))
     return text_encoder
+
+
+def exported_text_encoder(text_encoder: CLIPTextModel) -> CLIPTextModel:
+    """A copy with the ordinary full token-embedding table, as the model folder stores it."""
+    exported = copy.deepcopy(text_encoder).eval()
+    embeddings = exported.embeddings
+    if isinstance(embeddings.token_embedding, WorldTokenEmbedding):
+        embeddings.token_embedding = embeddings.token_embedding.full_table()
+    return exported
 
 
 def tokenize(tokenizer: CLIPTokenizer, captions: list[str]) -> torch.Tensor:
@@ -223,20 +262,25 @@ class ExponentialAverage:
             average.lerp_(current, 1 - decay)
 
 
-def train_unet(scenes, means, stds, tokenizer, vae, args, log, on_checkpoint):
+def train_unet(scenes, means, stds, tokenizer, vae, args, log, on_checkpoint, on_probe):
     torch.manual_seed(args.seed + 3)
     unet = UNet2DConditionModel(**UNET)
     text_encoder = build_text_encoder(tokenizer, args.seed + 4)
     scheduler = DDIMScheduler(**SD_SCHEDULER, prediction_type="epsilon")
     alphas = scheduler.alphas_cumprod
+    # Min-SNR-5 loss weights (Hang et al. 2023): the nearly clean timesteps, whose noise is easy to predict
+    # and says nothing about layout or color, stop dominating the gradient.
+    snr = alphas / (1 - alphas)
+    weights = snr.clamp(max=5.0) / snr
     scale = vae.config.scaling_factor
     parameters = list(unet.parameters()) + list(text_encoder.parameters())
     optimizer = torch.optim.AdamW(parameters, lr=args.learning_rate, weight_decay=0.0)
-    unet_average = ExponentialAverage(unet, 0.998)
-    text_average = ExponentialAverage(text_encoder, 0.998)
+    unet_average = ExponentialAverage(unet, args.ema_decay)
+    text_average = ExponentialAverage(text_encoder, args.ema_decay)
     generator = torch.Generator().manual_seed(args.seed + 5)
     rng = random.Random(args.seed + 6)
-    for step in range(args.stop_after or args.unet_steps):
+    last_step = args.stop_after or args.unet_steps
+    for step in range(last_step):
         unet.train()
         text_encoder.train()
         for group in optimizer.param_groups:
@@ -250,17 +294,20 @@ def train_unet(scenes, means, stds, tokenizer, vae, args, log, on_checkpoint):
         noisy = alpha.sqrt() * latents + (1 - alpha).sqrt() * noise
         context = text_encoder(tokenize(tokenizer, captions))[0]
         prediction = unet(noisy, timesteps, encoder_hidden_states=context).sample
-        loss = torch.nn.functional.mse_loss(prediction, noise)
+        errors = (prediction - noise).square().mean(dim=(1, 2, 3))
+        loss = (weights[timesteps] * errors).mean()
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
         optimizer.step()
         unet_average.update(unet)
         text_average.update(text_encoder)
-        log.add("unet", step, loss.item())
+        log.add("unet", step, errors.mean().item())
         if step % 25 == 0:
-            print(f"unet step {step}: loss {loss.item():.5f} ({log.seconds():.0f} s)", flush=True)
-        if (step + 1) % args.checkpoint_every == 0 or step + 1 == (args.stop_after or args.unet_steps):
+            print(f"unet step {step}: loss {errors.mean().item():.5f} ({log.seconds():.0f} s)", flush=True)
+        if (step + 1) % args.probe_every == 0:
+            on_probe(unet_average.module, text_average.module, step + 1)
+        if (step + 1) % args.checkpoint_every == 0 or step + 1 == last_step:
             on_checkpoint(unet_average.module, text_average.module, step + 1)
     return unet_average.module, text_average.module
 
@@ -281,6 +328,7 @@ def save_model(folder: Path, vae: AutoencoderKL, unet, text_encoder, tokenizer_d
         save_file(half_state(module), str(staging / name / "diffusion_pytorch_model.safetensors"),
                   metadata={"format": "pt"})
     (staging / "text_encoder").mkdir()
+    text_encoder = exported_text_encoder(text_encoder)
     text_encoder.config.save_pretrained(staging / "text_encoder")
     # The `text_model.` key prefix of Stable Diffusion checkpoints (transformers 5 leaves it out of state_dict).
     text_weights = {key if key.startswith("text_model.") else f"text_model.{key}": value
@@ -326,21 +374,33 @@ def dominant_object_color(image: torch.Tensor, background: str) -> str | None:
     return None if counts.sum() == 0 else world.COLOR_NAMES[int(counts.argmax())]
 
 
-@torch.no_grad()
-def evaluate(folder: Path, seeds: int, steps: int = 20, guidance: float = 7.5) -> dict:
-    pipeline = StableDiffusionPipeline.from_pretrained(folder, dtype=torch.float32, safety_checker=None,
-                                                       feature_extractor=None, requires_safety_checker=False)
+def pipeline_of(vae, unet, text_encoder, tokenizer) -> StableDiffusionPipeline:
+    pipeline = StableDiffusionPipeline(vae=vae, text_encoder=text_encoder, tokenizer=tokenizer, unet=unet,
+                                       scheduler=DDIMScheduler(**SD_SCHEDULER, prediction_type="epsilon"),
+                                       safety_checker=None, feature_extractor=None, requires_safety_checker=False)
     pipeline.set_progress_bar_config(disable=True)
-    results = []
+    return pipeline
+
+
+@torch.no_grad()
+def evaluate(pipeline: StableDiffusionPipeline, seeds: int, steps: int = 20, guidance: float = 7.5) -> dict:
+    """Samples every evaluation prompt `seeds` times and counts the samples whose object color is the caption's;
+    `spread` is the mean absolute difference (in [0, 1] pixels) between samples of different prompts drawn
+    from the same seed: near zero when the model ignores its prompt."""
+    results, images = [], {}
     for prompt, color, background in evaluation_prompts():
         for seed in range(seeds):
             image = pipeline(prompt, height=IMAGE_SIZE, width=IMAGE_SIZE, num_inference_steps=steps,
                              guidance_scale=guidance, generator=torch.Generator().manual_seed(seed),
                              output_type="pt").images[0]
+            images.setdefault(seed, []).append(image)
             found = dominant_object_color(image, background)
             results.append(dict(prompt=prompt, seed=seed, expected=color, found=found))
     matches = sum(result["expected"] == result["found"] for result in results)
-    return dict(rate=matches / len(results), matches=matches, samples=len(results), results=results)
+    spread = sum((torch.stack(group) - torch.stack(group).roll(1, 0)).abs().mean().item()
+                 for group in images.values()) / len(images)
+    return dict(rate=matches / len(results), matches=matches, samples=len(results), spread=round(spread, 4),
+                results=results)
 
 
 def main() -> None:
@@ -381,11 +441,24 @@ def main() -> None:
         (records / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
         print(f"checkpoint at unet step {step} ({log.seconds():.0f} s)", flush=True)
 
-    train_unet(scenes, means, stds, tokenizer, vae, args, log, checkpoint)
+    probes = []
+
+    def probe(unet, text_encoder, step):
+        start = time.monotonic()
+        result = evaluate(pipeline_of(vae, unet, exported_text_encoder(text_encoder), tokenizer), 1, steps=10)
+        probes.append(dict(step=step, rate=result["rate"], spread=result["spread"],
+                           seconds=round(log.seconds(), 1)))
+        summary["probes"] = probes
+        print(f"probe at unet step {step}: color match {result['matches']}/{result['samples']}, spread "
+              f"{result['spread']:.3f} ({time.monotonic() - start:.0f} s)", flush=True)
+
+    unet, text_encoder = train_unet(scenes, means, stds, tokenizer, vae, args, log, checkpoint, probe)
     summary["training_seconds"] = round(log.seconds(), 1)
-    evaluation = evaluate(out, args.evaluate_seeds)
+    evaluation = evaluate(pipeline_of(vae, unet, exported_text_encoder(text_encoder), tokenizer),
+                          args.evaluate_seeds)
     summary["color_match"] = evaluation
-    print(f"color match: {evaluation['matches']}/{evaluation['samples']} = {evaluation['rate']:.2f}", flush=True)
+    print(f"color match: {evaluation['matches']}/{evaluation['samples']} = {evaluation['rate']:.2f}, spread "
+          f"{evaluation['spread']:.3f}", flush=True)
     (records / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     shutil.rmtree(work)
 

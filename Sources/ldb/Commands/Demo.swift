@@ -16,7 +16,7 @@ struct Demo: ParsableCommand {
             by side, enlarged) and report.md. The bundled model was trained in this repository on a toy world \
             of colored shapes (circles, squares, triangles, stars, rings and stripes in twelve colors, on plain, \
             horizon and gradient backgrounds) at 64x64 pixels, and knows nothing else; the committed checkpoint \
-            is undertrained and does not follow prompts yet (see README.md).
+            is undertrained and follows its prompts only a little (see README.md).
             """
     )
 
