@@ -10,15 +10,20 @@ public struct SettingsEdit: Equatable, Sendable {
     public var guidance: Double?
     public var blendSteps: Int?
     public var keepBackground: Bool?
+    public var region: RegionMode?
+    public var regionMargin: Int?
 
     public init(prompt: String? = nil, negativePrompt: String? = nil, steps: Int? = nil, guidance: Double? = nil,
-                blendSteps: Int? = nil, keepBackground: Bool? = nil) {
+                blendSteps: Int? = nil, keepBackground: Bool? = nil, region: RegionMode? = nil,
+                regionMargin: Int? = nil) {
         self.prompt = prompt
         self.negativePrompt = negativePrompt
         self.steps = steps
         self.guidance = guidance
         self.blendSteps = blendSteps
         self.keepBackground = keepBackground
+        self.region = region
+        self.regionMargin = regionMargin
     }
 
     /// Copies every given value into `settings` and, when the steps change, checks the result against the
@@ -39,5 +44,7 @@ public struct SettingsEdit: Equatable, Sendable {
         if let guidance { settings.guidance = guidance }
         if let blendSteps { settings.blendSteps = blendSteps }
         if let keepBackground { settings.keepBackground = keepBackground }
+        if let region { settings.region = region }
+        if let regionMargin { settings.regionMargin = regionMargin }
     }
 }

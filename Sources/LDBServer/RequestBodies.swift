@@ -158,7 +158,8 @@ struct LayerFields: Decodable {
 
 /// The base settings a request may change.
 struct SettingsFields: Decodable {
-    static let names: Set<String> = ["prompt", "negative_prompt", "guidance", "steps", "blend_steps", "keep_background", "seed"]
+    static let names: Set<String> = ["prompt", "negative_prompt", "guidance", "steps", "blend_steps", "keep_background", "region",
+                                          "region_margin", "seed"]
 
     var prompt: String?
     var negativePrompt: String?
@@ -166,17 +167,20 @@ struct SettingsFields: Decodable {
     var steps: Int?
     var blendSteps: Int?
     var keepBackground: Bool?
+    var region: RegionMode?
+    var regionMargin: Int?
     var seed: SeedValue?
 
     enum CodingKeys: String, CodingKey {
         case prompt, negativePrompt = "negative_prompt", guidance, steps, blendSteps = "blend_steps"
-        case keepBackground = "keep_background", seed
+        case keepBackground = "keep_background", region, regionMargin = "region_margin", seed
     }
 
     /// Applies the fields as `ldb set` does, checked against the project's `model`.
     func apply(to settings: inout ProjectSettings, model: ModelReference) throws {
         try SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
-                         blendSteps: blendSteps, keepBackground: keepBackground).apply(to: &settings, model: model)
+                         blendSteps: blendSteps, keepBackground: keepBackground, region: region,
+                         regionMargin: regionMargin).apply(to: &settings, model: model)
         if let seed {
             guard settings.sourceImageSHA256 == nil else {
                 throw APIError(.unprocessableContent, "a real-image project has no seed to change")

@@ -125,6 +125,21 @@ import Testing
         try await server.expect(200, "PATCH", "/api/projects/demo.ldbproj/settings", json: ["base": 1, "steps": 999])
     }
 
+    @Test func regionModeIsABaseSettingLikeLdbSet() async throws {
+        let url = server.folder.appendingPathComponent("demo.ldbproj")
+        try await server.expect(200, "PATCH", "/api/projects/demo.ldbproj/settings",
+                                json: ["base": 1, "region": "crop", "region_margin": 3])
+        let settings = try Project.open(at: url).state().settings
+        #expect(settings.region == .crop)
+        #expect(settings.regionMargin == 3)
+        let before = try Project.open(at: url).state()
+        for body: [String: Any] in [["base": 2, "region": "diagonal"], ["base": 2, "region_margin": -1]] {
+            let response = try await server.request("PATCH", "/api/projects/demo.ldbproj/settings", json: body)
+            #expect((400..<500).contains(response.status), "\(body): \(response.text)")
+        }
+        #expect(try Project.open(at: url).state() == before)
+    }
+
     @Test func refusesBadNewProjects() async throws {
         let cases: [([String: Any], Int, String)] = [
             (["name": "../escape.ldbproj", "prompt": "x"], 400, "must be a plain file name"),

@@ -290,6 +290,8 @@ function showBaseSettings() {
   $('base-blend').value = project.blend_steps;
   $('base-guidance').value = project.guidance;
   $('base-keep').checked = project.keep_background;
+  $('base-region').value = project.region;
+  $('base-margin').value = project.region_margin;
 }
 
 function bindControls() {
@@ -319,6 +321,8 @@ function bindControls() {
     $(id).addEventListener('change', () => setBase({ [field]: Number($(id).value) }));
   }
   $('base-keep').addEventListener('change', () => setBase({ keep_background: $('base-keep').checked }));
+  $('base-region').addEventListener('change', () => setBase({ region: $('base-region').value }));
+  $('base-margin').addEventListener('change', () => setBase({ region_margin: Number($('base-margin').value) }));
 
   $('layer-add').addEventListener('click', async () => {
     const answer = await change((head) => state.api.addLayer(head));

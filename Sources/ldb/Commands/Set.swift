@@ -46,9 +46,9 @@ struct SetCommand: ParsableCommand {
         let revision = try document.commit { state in
             let before = state.settings
             try SettingsEdit(prompt: prompt, negativePrompt: negativePrompt, steps: steps, guidance: guidance,
-                             blendSteps: blendSteps, keepBackground: keepBackground)
+                             blendSteps: blendSteps, keepBackground: keepBackground, region: region.region,
+                             regionMargin: region.regionMargin)
                 .apply(to: &state.settings, model: model)
-            region.apply(to: &state.settings)
             return SettingsChanges(from: before, to: state.settings).description
         }
         print(revision?.description ?? "settings unchanged")
