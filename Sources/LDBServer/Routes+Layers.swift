@@ -27,10 +27,7 @@ extension EditorServer {
         router.patch("/api/projects/:project/layers/:layer") { request, context in
             let session = try session(context)
             let reference = try pathParameter("layer", context)
-            let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes,
-                                               allowed: LayerFields.names.union(["base"]))
-            let base = try body.decode(BaseField.self).base
-            let fields = try body.decode(LayerFields.self)
+            let (base, fields) = try await layerEdit(request)
             return try await commit(on: session, base: base) { state, context in
                 let index = try state.layerIndex(reference)
                 let before = state.layers[index]
@@ -93,6 +90,13 @@ extension EditorServer {
             }
             return bytes(png, contentType: "image/png")
         }
+    }
+
+    /// The body of a layer edit or preview: the HEAD it was made on and the layer fields it gives.
+    func layerEdit(_ request: Request) async throws -> (base: Int64, fields: LayerFields) {
+        let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes,
+                                           allowed: LayerFields.names.union(["base"]))
+        return (try body.decode(BaseField.self).base, try body.decode(LayerFields.self))
     }
 }
 

@@ -17,10 +17,7 @@ extension EditorServer {
         router.post("/api/projects/:project/layers/:layer/preview") { request, context in
             let session = try session(context)
             let reference = try pathParameter("layer", context)
-            let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes,
-                                               allowed: LayerFields.names.union(["base"]))
-            let base = try body.decode(BaseField.self).base
-            let fields = try body.decode(LayerFields.self)
+            let (base, fields) = try await layerEdit(request)
             let (state, masks) = try await blocking {
                 var state = try session.project.state()
                 let index = try state.layerIndex(reference)

@@ -27,20 +27,11 @@ extension Tensor {
                 algorithm: ConvolutionAlgorithm? = nil) -> Tensor {
         precondition(rank == 4 && weight.rank == 4 && weight.shape[1] == shape[1],
                      "conv2d: input \(shape) ([N, I, H, W]) does not fit weight \(weight.shape) ([O, I, kh, kw])")
-        precondition(stride >= 1, "conv2d: stride \(stride) must be positive")
+        let geometry = ConvolutionGeometry(input: shape, weight: weight.shape, stride: stride, padding: padding)
         let (batch, inChannels, height, width) = (shape[0], shape[1], shape[2], shape[3])
         let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
         precondition(bias.map { $0.shape == [outChannels] } ?? true,
                      "conv2d: bias \(bias?.shape ?? []) is not [\(outChannels)]")
-        let paddedHeight = height + padding.top + padding.bottom
-        let paddedWidth = width + padding.left + padding.right
-        precondition(kernelHeight >= 1 && kernelWidth >= 1 && paddedHeight >= kernelHeight && paddedWidth >= kernelWidth,
-                     "conv2d: kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input \(paddedHeight)×\(paddedWidth)")
-        let geometry = ConvolutionGeometry(
-            inChannels: inChannels, height: height, width: width,
-            kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
-            outHeight: (paddedHeight - kernelHeight) / stride + 1,
-            outWidth: (paddedWidth - kernelWidth) / stride + 1)
         let outPlane = geometry.outHeight * geometry.outWidth
         let inPlane = height * width
         let reduction = inChannels * kernelHeight * kernelWidth
@@ -102,6 +93,27 @@ struct ConvolutionGeometry {
     var kernelHeight, kernelWidth, stride: Int
     var padding: Padding2D
     var outHeight, outWidth: Int
+
+    init(inChannels: Int, height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
+         padding: Padding2D, outHeight: Int, outWidth: Int) {
+        (self.inChannels, self.height, self.width) = (inChannels, height, width)
+        (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (kernelHeight, kernelWidth, stride, padding)
+        (self.outHeight, self.outWidth) = (outHeight, outWidth)
+    }
+
+    /// The geometry of a convolution of an `[N, I, H, W]` input by an `[O, I, kh, kw]` weight, checked.
+    init(input: [Int], weight: [Int], stride: Int, padding: Padding2D) {
+        precondition(stride >= 1, "conv2d: stride \(stride) must be positive")
+        let (height, width, kernelHeight, kernelWidth) = (input[2], input[3], weight[2], weight[3])
+        let paddedHeight = height + padding.top + padding.bottom
+        let paddedWidth = width + padding.left + padding.right
+        precondition(kernelHeight >= 1 && kernelWidth >= 1 && paddedHeight >= kernelHeight && paddedWidth >= kernelWidth,
+                     "conv2d: kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input \(paddedHeight)×\(paddedWidth)")
+        self.init(inChannels: input[1], height: height, width: width, kernelHeight: kernelHeight,
+                  kernelWidth: kernelWidth, stride: stride, padding: padding,
+                  outHeight: (paddedHeight - kernelHeight) / stride + 1,
+                  outWidth: (paddedWidth - kernelWidth) / stride + 1)
+    }
 
     /// A 1×1 kernel at stride 1 without padding reads the input as it is: no unfolding needed.
     var isPointwise: Bool {

@@ -7,23 +7,10 @@ extension Tensor {
         precondition(rank >= 1 && weight.shape.count == 2 && weight.depth == shape[rank - 1],
                      "linear: input \(shape) does not fit weight \(weight.shape) ([out, in])")
         let inFeatures = weight.depth, outFeatures = weight.columns
-        precondition(bias.map { $0.shape == [outFeatures] } ?? true,
-                     "linear: bias \(bias?.shape ?? []) is not [\(outFeatures)]")
-        let rows = shape.dropLast().reduce(1, *)
-        var resultShape = shape
-        resultShape[rank - 1] = outFeatures
-        var result = Self.uninitializedScalars(count: rows * outFeatures)
-        if let bias {
-            for row in 0..<rows { result.replaceSubrange(row * outFeatures ..< (row + 1) * outFeatures, with: bias.scalars) }
+        return linearResult(outFeatures: outFeatures, bias: bias) { input, output, rows, accumulate in
+            packedProduct(rows: rows, a: input, aRowStride: inFeatures, aDepthStride: 1, weight: weight,
+                          c: output, cRowStride: outFeatures, cColumnStride: 1, accumulate: accumulate)
         }
-        scalars.withUnsafeBufferPointer { input in
-            result.withUnsafeMutableBufferPointer { output in
-                guard let input = input.baseAddress, let output = output.baseAddress else { return }
-                packedProduct(rows: rows, a: input, aRowStride: inFeatures, aDepthStride: 1, weight: weight,
-                              c: output, cRowStride: outFeatures, cColumnStride: 1, accumulate: bias != nil)
-            }
-        }
-        return Tensor(shape: resultShape, scalars: result)
     }
 
     /// `conv2d(weight:bias:stride:padding:)` with a packed bfloat16 weight, by im2col: each band of unfolded
@@ -31,21 +18,11 @@ extension Tensor {
     public func conv2d(weight: PackedWeight, bias: Tensor? = nil, stride: Int = 1, padding: Padding2D = 0) -> Tensor {
         precondition(rank == 4 && weight.shape.count == 4 && weight.shape[1] == shape[1],
                      "conv2d: input \(shape) ([N, I, H, W]) does not fit weight \(weight.shape) ([O, I, kh, kw])")
-        precondition(stride >= 1, "conv2d: stride \(stride) must be positive")
-        let (batch, inChannels, height, width) = (shape[0], shape[1], shape[2], shape[3])
-        let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
+        let geometry = ConvolutionGeometry(input: shape, weight: weight.shape, stride: stride, padding: padding)
+        let (batch, inChannels, outChannels) = (shape[0], shape[1], weight.shape[0])
         precondition(bias.map { $0.shape == [outChannels] } ?? true,
                      "conv2d: bias \(bias?.shape ?? []) is not [\(outChannels)]")
-        let paddedHeight = height + padding.top + padding.bottom
-        let paddedWidth = width + padding.left + padding.right
-        precondition(paddedHeight >= kernelHeight && paddedWidth >= kernelWidth,
-                     "conv2d: kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input \(paddedHeight)×\(paddedWidth)")
-        let geometry = ConvolutionGeometry(
-            inChannels: inChannels, height: height, width: width,
-            kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride, padding: padding,
-            outHeight: (paddedHeight - kernelHeight) / stride + 1,
-            outWidth: (paddedWidth - kernelWidth) / stride + 1)
-        let outPlane = geometry.outHeight * geometry.outWidth, inPlane = height * width
+        let outPlane = geometry.outHeight * geometry.outWidth, inPlane = shape[2] * shape[3]
         let reduction = weight.depth
         var result = Self.uninitializedScalars(count: batch * outChannels * outPlane)
         scalars.withUnsafeBufferPointer { input in
