@@ -43,10 +43,7 @@ extension EditorServer {
             let session = try session(context)
             let reference = try pathParameter("layer", context)
             let base = try queryInteger(request, "base")
-            return try await commit(on: session, base: base) { state, _ in
-                let removed = state.layers.remove(at: try state.layerIndex(reference))
-                return "remove layer \(quoted(removed.name))"
-            }
+            return try await commit(on: session, base: base) { state, _ in try state.removeLayer(reference) }
         }
         router.post("/api/projects/:project/layers/:layer/duplicate") { request, context in
             let session = try session(context)
@@ -68,16 +65,7 @@ extension EditorServer {
             let body = try await JSONBody.read(request, limit: configuration.maximumBodyBytes, allowed: ["base", "to"])
             let base = try body.decode(BaseField.self).base
             let to = try body.decode(MoveFields.self).to
-            return try await commit(on: session, base: base) { state, _ in
-                let from = try state.layerIndex(reference)
-                guard state.layers.indices.contains(to) else {
-                    throw DocumentError.invalidParameter(
-                        "place \(to) is outside the stack of \(state.layers.count) layers (0...\(state.layers.count - 1))")
-                }
-                let layer = state.layers.remove(at: from)
-                state.layers.insert(layer, at: to)
-                return "move layer \(quoted(layer.name)) \(from) -> \(to)"
-            }
+            return try await commit(on: session, base: base) { state, _ in try state.moveLayer(reference, to: to) }
         }
         router.get("/api/projects/:project/layers/:layer/mask.png") { _, context in
             let session = try session(context)

@@ -16,16 +16,7 @@ extension LayerCommand {
         var to: Int
 
         func run() throws {
-            let revision = try project.open().commit { state in
-                let from = try state.layerIndex(target.layer)
-                guard state.layers.indices.contains(to) else {
-                    throw DocumentError.invalidParameter(
-                        "place \(to) is outside the stack of \(state.layers.count) layers (0...\(state.layers.count - 1))")
-                }
-                let layer = state.layers.remove(at: from)
-                state.layers.insert(layer, at: to)
-                return "move layer \(quoted(layer.name)) \(from) -> \(to)"
-            }
+            let revision = try project.open().commit { state in try state.moveLayer(target.layer, to: to) }
             print(revision?.description ?? "layer \(target.layer) is already at place \(to)")
         }
     }

@@ -12,10 +12,7 @@ extension LayerCommand {
         @OptionGroup var target: LayerArgument
 
         func run() throws {
-            let revision = try project.open().commit { state in
-                let removed = state.layers.remove(at: try state.layerIndex(target.layer))
-                return "remove layer \(quoted(removed.name))"
-            }
+            let revision = try project.open().commit { state in try state.removeLayer(target.layer) }
             if let revision { print(revision.description) }
         }
     }
