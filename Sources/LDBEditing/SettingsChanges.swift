@@ -4,27 +4,24 @@ import LDBDocument
 /// (`set steps 20 -> 30, guidance 7.5 -> 6`). `ldb set` and the editor's server both describe changes with it.
 public struct SettingsChanges: Equatable, Sendable {
     /// The fields that differ, as `("steps", "20 -> 30")`, in a fixed order.
-    public var changes: [LayerChanges.Change]
+    public var changes: [FieldChange]
 
     public init(from old: ProjectSettings, to new: ProjectSettings) {
-        var changes: [LayerChanges.Change] = []
-        func note(_ field: String, _ a: String, _ b: String) {
-            if a != b { changes.append(LayerChanges.Change(field: field, change: "\(a) -> \(b)")) }
-        }
-        note("prompt", quoted(old.prompt), quoted(new.prompt))
-        note("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt))
-        note("steps", String(old.steps), String(new.steps))
-        note("guidance", formatNumber(old.guidance), formatNumber(new.guidance))
-        note("blend steps", String(old.blendSteps), String(new.blendSteps))
-        note("keep-background", String(old.keepBackground), String(new.keepBackground))
-        note("region", old.region.rawValue, new.region.rawValue)
-        note("region margin", String(old.regionMargin), String(new.regionMargin))
-        note("seed", old.seed.map(String.init) ?? "none", new.seed.map(String.init) ?? "none")
-        self.changes = changes
+        changes = [
+            FieldChange("prompt", quoted(old.prompt), quoted(new.prompt)),
+            FieldChange("negative prompt", quoted(old.negativePrompt), quoted(new.negativePrompt)),
+            FieldChange("steps", String(old.steps), String(new.steps)),
+            FieldChange("guidance", formatNumber(old.guidance), formatNumber(new.guidance)),
+            FieldChange("blend steps", String(old.blendSteps), String(new.blendSteps)),
+            FieldChange("keep-background", String(old.keepBackground), String(new.keepBackground)),
+            FieldChange("region", old.region.rawValue, new.region.rawValue),
+            FieldChange("region margin", String(old.regionMargin), String(new.regionMargin)),
+            FieldChange("seed", old.seed.map(String.init) ?? "none", new.seed.map(String.init) ?? "none"),
+        ].compactMap { $0 }
     }
 
     /// `set FIELD OLD -> NEW, …`.
     public var description: String {
-        "set " + changes.map { "\($0.field) \($0.change)" }.joined(separator: ", ")
+        "set " + FieldChange.list(changes)
     }
 }
