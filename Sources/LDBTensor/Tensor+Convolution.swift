@@ -66,19 +66,12 @@ extension Tensor {
                         }
                         return
                     }
-                    let bandRows = max(1, min(geometry.outHeight, columnBudget / (reduction * geometry.outWidth)))
-                    let columns = UnsafeMutablePointer<Float>.allocate(capacity: reduction * bandRows * geometry.outWidth)
-                    defer { columns.deallocate() }
-                    for item in 0..<batch {
-                        let image = input + item * inChannels * inPlane
-                        for firstRow in Swift.stride(from: 0, to: geometry.outHeight, by: bandRows) {
-                            let rows = firstRow ..< min(firstRow + bandRows, geometry.outHeight)
-                            let bandWidth = rows.count * geometry.outWidth
-                            geometry.unfold(image, outputRows: rows, into: columns)
-                            sgemm(m: outChannels, n: bandWidth, k: reduction, a: weight, lda: reduction,
-                                  b: columns, ldb: bandWidth, beta: beta,
-                                  c: output + item * outChannels * outPlane + firstRow * geometry.outWidth, ldc: outPlane)
-                        }
+                    geometry.forEachUnfoldedBand(of: input, batch: batch, budget: columnBudget) { item, rows, columns in
+                        let bandWidth = rows.count * geometry.outWidth
+                        sgemm(m: outChannels, n: bandWidth, k: reduction, a: weight, lda: reduction,
+                              b: columns, ldb: bandWidth, beta: beta,
+                              c: output + item * outChannels * outPlane + rows.lowerBound * geometry.outWidth,
+                              ldc: outPlane)
                     }
                 }
             }
@@ -113,6 +106,25 @@ struct ConvolutionGeometry {
                   kernelWidth: kernelWidth, stride: stride, padding: padding,
                   outHeight: (paddedHeight - kernelHeight) / stride + 1,
                   outWidth: (paddedWidth - kernelWidth) / stride + 1)
+    }
+
+    /// Unfolds each of the `batch` `[I, H, W]` images of `input` in bands of whole output rows, as many as
+    /// `budget` floats of im2col columns hold (at least one), and hands each band to `body` with its image's
+    /// index, its output rows and its columns (`[I·kh·kw, rows·Wo]`, see `unfold`).
+    func forEachUnfoldedBand(of input: UnsafePointer<Float>, batch: Int, budget: Int,
+                             _ body: (_ item: Int, _ rows: Range<Int>, _ columns: UnsafePointer<Float>) -> Void) {
+        let reduction = inChannels * kernelHeight * kernelWidth
+        let bandRows = max(1, min(outHeight, budget / (reduction * outWidth)))
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: reduction * bandRows * outWidth)
+        defer { columns.deallocate() }
+        for item in 0..<batch {
+            let image = input + item * inChannels * height * width
+            for firstRow in Swift.stride(from: 0, to: outHeight, by: bandRows) {
+                let rows = firstRow ..< min(firstRow + bandRows, outHeight)
+                unfold(image, outputRows: rows, into: columns)
+                body(item, rows, columns)
+            }
+        }
     }
 
     /// A 1×1 kernel at stride 1 without padding reads the input as it is: no unfolding needed.

@@ -23,7 +23,6 @@ extension Tensor {
         precondition(bias.map { $0.shape == [outChannels] } ?? true,
                      "conv2d: bias \(bias?.shape ?? []) is not [\(outChannels)]")
         let outPlane = geometry.outHeight * geometry.outWidth, inPlane = shape[2] * shape[3]
-        let reduction = weight.depth
         var result = Self.uninitializedScalars(count: batch * outChannels * outPlane)
         scalars.withUnsafeBufferPointer { input in
             result.withUnsafeMutableBufferPointer { output in
@@ -43,19 +42,11 @@ extension Tensor {
                     }
                     return
                 }
-                let bandRows = max(1, min(geometry.outHeight, Self.im2colBudget / (reduction * geometry.outWidth)))
-                let columns = UnsafeMutablePointer<Float>.allocate(capacity: reduction * bandRows * geometry.outWidth)
-                defer { columns.deallocate() }
-                for item in 0..<batch {
-                    let image = input + item * inChannels * inPlane
-                    for firstRow in Swift.stride(from: 0, to: geometry.outHeight, by: bandRows) {
-                        let rows = firstRow ..< min(firstRow + bandRows, geometry.outHeight)
-                        let bandWidth = rows.count * geometry.outWidth
-                        geometry.unfold(image, outputRows: rows, into: columns)
-                        packedProduct(rows: bandWidth, a: columns, aRowStride: 1, aDepthStride: bandWidth, weight: weight,
-                                      c: output + item * outChannels * outPlane + firstRow * geometry.outWidth,
-                                      cRowStride: 1, cColumnStride: outPlane, accumulate: bias != nil)
-                    }
+                geometry.forEachUnfoldedBand(of: input, batch: batch, budget: Self.im2colBudget) { item, rows, columns in
+                    let bandWidth = rows.count * geometry.outWidth
+                    packedProduct(rows: bandWidth, a: columns, aRowStride: 1, aDepthStride: bandWidth, weight: weight,
+                                  c: output + item * outChannels * outPlane + rows.lowerBound * geometry.outWidth,
+                                  cRowStride: 1, cColumnStride: outPlane, accumulate: bias != nil)
                 }
             }
         }
