@@ -71,20 +71,9 @@ struct New: ParsableCommand {
     }
 
     func run() throws {
-        let location: ModelLocation
-        do {
-            location = try ModelLocation.resolve(model)
-        } catch {
-            if case .noSuchPath = error { throw CommandError.modelNotFound(model) }
-            throw error
-        }
-        let constraints = try ModelConstraints(location: location, predictionType: prediction?.type)
-        // A path is stored absolute; a Hugging Face id (which names no path) as given, so that the project
-        // follows the cache.
-        let isPath = FileManager.default.fileExists(atPath: (model as NSString).expandingTildeInPath)
-        let reference = ModelReference(location: isPath ? location.url.path : model,
-                                       fingerprint: try ModelReference.fingerprint(of: location.url),
-                                       predictionType: prediction?.type.rawValue)
+        let named = try NamedModel(model)
+        let constraints = try ModelConstraints(location: named.location, predictionType: prediction?.type)
+        let reference = try named.reference(predictionType: prediction?.type.rawValue)
 
         var settings = ProjectSettings(
             width: size?.width ?? 512, height: size?.height ?? 512,

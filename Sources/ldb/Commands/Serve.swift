@@ -53,7 +53,7 @@ struct Serve: ParsableCommand {
     func run() throws {
         var configuration = ServerConfiguration(
             host: host, port: port, paths: (paths.isEmpty ? ["."] : paths).map { URL(fileURLWithPath: $0) },
-            modelForNewProjects: try model.map(modelReference),
+            modelForNewProjects: try model.map { try NamedModel($0).reference() },
             preview: PreviewSettings(regionMode: previewRegion.region, regionMargin: previewRegion.regionMargin,
                                      decoder: try previewDecoder.load()))
         if let token { configuration.token = token }
@@ -71,34 +71,11 @@ struct Serve: ParsableCommand {
                     FileHandle.standardOutput.write(Data("ldb serve: open \(url.absoluteString)\n".utf8))
                 }
             } catch {
-                failure.set(error)
+                failure.withLock { $0 = error }
             }
             done.signal()
         }
         done.wait()
-        if let error = failure.get() { throw error }
+        if let error = failure.current { throw error }
     }
-
-    /// The model reference `ldb new --model` would record.
-    private func modelReference(_ model: String) throws -> ModelReference {
-        let location: ModelLocation
-        do {
-            location = try ModelLocation.resolve(model)
-        } catch {
-            if case .noSuchPath = error { throw CommandError.modelNotFound(model) }
-            throw error
-        }
-        let isPath = FileManager.default.fileExists(atPath: (model as NSString).expandingTildeInPath)
-        return ModelReference(location: isPath ? location.url.path : model,
-                              fingerprint: try ModelReference.fingerprint(of: location.url))
-    }
-}
-
-/// A value shared between the command's thread and the server's task.
-private final class Locked<Value>: @unchecked Sendable {
-    private var value: Value
-    private let lock = NSLock()
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.withLock { value } }
-    func set(_ newValue: Value) { lock.withLock { value = newValue } }
 }
