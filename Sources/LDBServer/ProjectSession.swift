@@ -21,7 +21,6 @@ final class ProjectSession: Sendable {
     private let generation = Locked<Int>(0)
     private let engine = Locked<Engine?>(nil)
     private let weightPrecision: WeightPrecision
-    private let originals = Locked<[String: Data]>([:])
     private let subscribers = Locked<[UUID: AsyncStream<String>.Continuation]>([:])
     /// Dispatch sources are thread-safe; this one is only resumed in `init` and cancelled in `close`.
     nonisolated(unsafe) private let watcher: DispatchSourceTimer
@@ -149,21 +148,13 @@ final class ProjectSession: Sendable {
     /// The picture before any layer (the paper's "layer 0"): the source image of a real-image project, the
     /// decoded base of a generated one.
     func original() async throws -> Data {
-        let settings = try project.state().settings
-        if let source = settings.sourceImageSHA256 { return try project.blob(source) }
-        let key = "\(settings.width)x\(settings.height) \(settings.steps) \(settings.guidance) \(settings.seed ?? 0) "
-            + "\(settings.prompt)\u{0}\(settings.negativePrompt)"
-        if let cached = originals.withLock({ $0[key] }) { return cached }
-        let png = try await onRenderThread { [self] in
-            let engine = try loadedEngine()
-            guard let last = try engine.baseTrajectory().last else { throw APIError.notFound("no base latent") }
-            let padding = ImagePadding(width: settings.width, height: settings.height,
-                                       factor: engine.backend.latentFactor)
-            let pixels = padding.cropped(try engine.backend.decode(latent: last))
-            return try RGBImage(width: settings.width, height: settings.height, tensorValues: pixels.scalars).pngData()
+        var state = try project.state()
+        if let source = state.settings.sourceImageSHA256 { return try project.blob(source) }
+        state.layers = []
+        // The engine's render of no layer is decode(Z[N]), cached with the project's other renders.
+        return try await onRenderThread { [self, state] in
+            try loadedEngine().render(state: state).image.pngData()
         }
-        originals.withLock { $0 = [key: png] }
-        return png
     }
 
     /// The engine, loading the project's model on first use (on the render thread).
