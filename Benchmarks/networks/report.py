@@ -10,7 +10,8 @@ extra evaluations. Peak memory is the largest `Maximum resident set size` /usr/b
 the implementation's processes of that component. Agreement is max |x - ref| / max |ref| against PyTorch's
 output, and must be at most 1e-3; the exit status is 1 when it is not. A bfloat16 implementation ("ldb-bf16")
 is timed against PyTorch's bfloat16 autocast ("torch-bf16") and its error against PyTorch's float32 output
-may be at most 1.5 times autocast's own.
+may be at most 1.5 times autocast's own. A process that run.sh stopped (--timeout) counts as "more than its limit",
+and the ratios against it as upper bounds ("<").
 """
 
 import argparse
@@ -39,20 +40,50 @@ class Runs:
         self.first: list[float] = []
         self.process: list[float] = []
         self.peak_kilobytes = 0
+        self.stopped_after: float | None = None
+        for stopped in logs.glob(f"r*-{component}-{implementation}.stopped"):
+            self.stopped_after = max(self.stopped_after or 0, float(stopped.read_text()))
         for error_log in sorted(logs.glob(f"r*-{component}-{implementation}.err")):
             evaluations = {}
             for line in error_log.read_text().splitlines():
                 if match := EVALUATION.match(line.strip()):
                     evaluations[int(match[1])] = float(match[2])
+            self.first += [seconds for index, seconds in evaluations.items() if index == 1]
+            self.warm += [seconds for index, seconds in evaluations.items() if index > 1]
+            if error_log.with_suffix(".stopped").exists():
+                continue  # killed: no wall time or peak memory of a whole process
             time_log = error_log.with_suffix(".time").read_text()
             wall = wall_seconds(time_log)
             self.peak_kilobytes = max(self.peak_kilobytes, peak_kilobytes(time_log))
-            self.first += [seconds for index, seconds in evaluations.items() if index == 1]
-            self.warm += [seconds for index, seconds in evaluations.items() if index > 1]
             # The process as if it had made one evaluation only.
             self.process.append(wall - sum(seconds for index, seconds in evaluations.items() if index > 1))
-        if not self.process:
+        if not self.process and self.stopped_after is None:
             raise SystemExit(f"report.py: no logs for {component} / {implementation} in {logs}")
+
+
+    def speed(self, whole_process: bool) -> tuple[float, str]:
+        """The figure compared, and how to read it: "" (measured), "first" (only cold evaluations finished) or
+        ">" (no evaluation finished before the process was stopped: a lower bound)."""
+        if whole_process and self.process:
+            return min(self.process), ""
+        if self.warm:
+            return min(self.warm), ""
+        if self.first:
+            return min(self.first), "first"
+        return self.stopped_after, ">"
+
+
+def shown(speed: tuple[float, str]) -> str:
+    value, kind = speed
+    return {"": seconds(value), "first": f"{seconds(value)} (cold)", ">": f"> {seconds(value)} (stopped)"}[kind]
+
+
+def ratio(ours: tuple[float, str], reference: tuple[float, str]) -> str:
+    """ours / reference; an upper bound when the reference was stopped, a lower one when ours was."""
+    if ours[1] == ">" and reference[1] == ">":
+        return "?"
+    prefix = "< " if reference[1] == ">" else "> " if ours[1] == ">" else ""
+    return f"{prefix}{ours[0] / reference[0]:.2f}"
 
 
 def wall_seconds(time_log: str) -> float:
@@ -122,23 +153,30 @@ def main() -> None:
             continue
         runs = {name: Runs(logs, component, name) for name in ["torch"] + ours}
         whole_process = component == "text-encoder"
-        speed = {name: min(run.process) if whole_process else min(run.warm) for name, run in runs.items()}
-        row = [title, seconds(speed["torch"])]
+        speed = {name: run.speed(whole_process) for name, run in runs.items()}
+        row = [title, shown(speed["torch"])]
         for name in ours:
-            row += [seconds(speed[name]), f"{speed[name] / speed[baseline(name, implementations)]:.2f}"]
-        row += [f"{runs[name].peak_kilobytes / 1024**2:.2f} GiB" for name in ["torch"] + ours]
+            row += [shown(speed[name]), ratio(speed[name], speed[baseline(name, implementations)])]
+        row += [f"{runs[name].peak_kilobytes / 1024**2:.2f} GiB" if runs[name].peak_kilobytes else "–"
+                for name in ["torch"] + ours]
         reference = work / "out" / f"{component}-torch.safetensors"
         errors = {name: relative_error(work / "out" / f"{component}-{name}.safetensors", reference, tensor)
-                  for name in ours}
+                  for name in ours if runs[name].process}
         for name in ours:
             output = work / "out" / f"{component}-{name}.safetensors"
+            if name not in errors:
+                row.append("–")
+                continue
             error = errors[name]
             if whole_process and not same_token_ids(output, reference):
                 failures.append(f"{label(name)} {component}: token ids differ from the CLIP tokenizer's")
             if name == "torch-bf16":
                 pass
-            elif name.endswith("-bf16") and "torch-bf16" in errors:
-                if error > 1.5 * errors["torch-bf16"]:
+            elif name.endswith("-bf16") and "torch-bf16" in implementations:
+                if "torch-bf16" not in errors:
+                    notes.append(f"{title}: autocast was stopped, so {label(name)}'s error ({error:.1e}) has no "
+                                 "autocast error to be held to.")
+                elif error > 1.5 * errors["torch-bf16"]:
                     failures.append(f"{label(name)} {component}: relative error {error:.2e} > 1.5 x autocast's "
                                     f"{errors['torch-bf16']:.2e}")
             elif error > TOLERANCE:
@@ -151,7 +189,7 @@ def main() -> None:
                          f"its process) takes {seconds(min(runs['torch'].warm))}.")
         else:
             counts = ", ".join(f"{label(name)} {len(run.warm)}" for name, run in runs.items())
-            firsts = ", ".join(f"{label(name)} {seconds(min(run.first))}" for name, run in runs.items())
+            firsts = ", ".join(f"{label(name)} {seconds(min(run.first))}" for name, run in runs.items() if run.first)
             notes.append(f"{title}: warm evaluations {counts}; fastest first (cold) evaluation {firsts}.")
 
     report = "\n".join(lines + [""] + [f"- {note}" for note in notes] + [""])

@@ -3,6 +3,7 @@
 #
 #   Benchmarks/networks/run.sh [--model DIR] [--runs R] [--repeat K] [--work DIR] [--ldb PATH]
 #                              [--before PATH] [--threads N] [--no-memory] [--bf16] [--components "C ..."]
+#                              [--timeout S]
 #
 # --model    SD 1.5-shaped model folder; made with random weights by Fixtures/scripts/models.py when missing
 #            (4.0 GB, never committed). Default /tmp/sd15-random.
@@ -21,6 +22,9 @@
 # --bf16     also time ldb --compute bf16 ("ldb-bf16") and PyTorch under bfloat16 autocast ("torch-bf16"),
 #            in the same alternated rounds.
 # --components  which of unet-b1 unet-b2 vae-decode text-encoder to time (default all four).
+# --timeout  stop any process still running after S seconds and report it as "stopped after S s" instead of
+#            failing (PyTorch's bf16 autocast on a CPU without AVX-512 BF16 runs convolutions on a reference
+#            path that takes many minutes per UNet evaluation).
 #
 # Prints a markdown table (report.py) at the end, then memory.sh's; every process's stderr and
 # /usr/bin/time -v output stay in WORK/logs. Needs /usr/bin/time (apt-get install time) and
@@ -40,6 +44,7 @@ threads=2
 memory=yes
 bf16=no
 components="unet-b1 unet-b2 vae-decode text-encoder"
+timeout_seconds=
 prompt="a photo of a cat"
 
 while [[ $# -gt 0 ]]; do
@@ -54,7 +59,8 @@ while [[ $# -gt 0 ]]; do
         --no-memory) memory=no; shift ;;
         --bf16) bf16=yes; shift ;;
         --components) components=$2; shift 2 ;;
-        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        --timeout) timeout_seconds=$2; shift 2 ;;
+        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -93,6 +99,8 @@ run_one() {
     local probe=${component%-b[12]}
     if [[ "$component" == text-encoder && "$implementation" == torch* ]]; then arguments+=(--repeat "$repeat"); fi
     echo "   round $round: $component, $implementation"
+    local limit=()
+    if [[ -n "$timeout_seconds" ]]; then limit=(timeout "$timeout_seconds"); fi
     case "$implementation" in
         torch-bf16) arguments+=(--autocast) ;;
         ldb-bf16) arguments+=(--compute bf16) ;;
@@ -100,16 +108,24 @@ run_one() {
     case "$implementation" in
         torch|torch-bf16)
             env -u OPENBLAS_CORETYPE OMP_NUM_THREADS="$threads" MKL_NUM_THREADS="$threads" \
-                /usr/bin/time -v -o "$log.time" \
+                "${limit[@]}" /usr/bin/time -v -o "$log.time" \
                 "$python" "$here/torch_probe.py" "$probe" --threads "$threads" "${arguments[@]}" \
                 >/dev/null 2>"$log.err" ;;
         ldb|ldb-before|ldb-bf16)
             local binary=$ldb
             if [[ "$implementation" == ldb-before ]]; then binary=$before; fi
             env LDB_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
-                /usr/bin/time -v -o "$log.time" "$binary" model probe "$probe" "${arguments[@]}" \
+                "${limit[@]}" /usr/bin/time -v -o "$log.time" "$binary" model probe "$probe" "${arguments[@]}" \
                 >/dev/null 2>"$log.err" ;;
-    esac || { echo "run.sh: $implementation $component failed; see $log.err" >&2; cat "$log.err" >&2; exit 1; }
+    esac || {
+        local status=$?
+        if [[ -n "$timeout_seconds" && $status -eq 124 ]]; then
+            echo "$timeout_seconds" > "$log.stopped"
+            echo "   (stopped after $timeout_seconds s)"
+            return 0
+        fi
+        echo "run.sh: $implementation $component failed; see $log.err" >&2; cat "$log.err" >&2; exit 1
+    }
 }
 
 # The kernel OpenBLAS picks for ldb (which restarts itself with a better one when OpenBLAS falls back).

@@ -12,13 +12,14 @@ import LDBEngine
 //     swift build -c release --package-path Benchmarks --scratch-path .build-enginebench --product region-benchmark
 //     .build-enginebench/release/region-benchmark --model /tmp/sd15-random [--size 512] [--steps 13]
 //         [--blend-steps 2] [--regen-steps 5] [--guidance 7.5] [--box 128] [--margin 8] [--runs 3]
-//         [--preview-decoder /tmp/taesd-random] [--modes full,crop,crop-preview]
+//         [--preview-decoder /tmp/taesd-random] [--modes full,crop,crop-preview] [--compute fp32|bf16]
 
 struct Options {
     var model = URL(fileURLWithPath: "Fixtures/models/tiny-sd1")
     var previewDecoder: URL?
     var modes: [String]?
     var guidance = 7.5
+    var precision = WeightPrecision.float32
     var size = 512, steps = 13, blendSteps = 2, regenSteps = 5, box = 128, margin = 8, runs = 3
 
     init(_ arguments: [String]) throws {
@@ -34,6 +35,13 @@ struct Options {
                 continue
             case "--modes":
                 modes = value.split(separator: ",").map(String.init)
+                continue
+            case "--compute":
+                switch value {
+                case "fp32": precision = .float32
+                case "bf16": precision = .bfloat16
+                default: throw Failure("--compute \(value) is neither fp32 nor bf16")
+                }
                 continue
             case "--guidance":
                 guard let number = Double(value), number.isFinite, number >= 0 else {
@@ -124,7 +132,7 @@ do {
         at: folder.appendingPathComponent("benchmark.ldbproj"), settings: settings,
         model: ModelReference(location: options.model.path, fingerprint: ModelReference.fingerprint(of: options.model)),
         sourceImagePNG: nil)
-    let engine = try Engine.open(project: project)
+    let engine = try Engine.open(project: project, weightPrecision: options.precision)
     let crop = RegionSetting(mode: .crop, margin: options.margin)
     let decoder = try options.previewDecoder.map { folder in
         PreviewDecoder(decoder: try AutoencoderTiny.load(folder: folder), fingerprint: try ModelReference.fingerprint(of: folder))
