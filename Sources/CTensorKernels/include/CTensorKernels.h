@@ -86,6 +86,15 @@ void ldb_pack_weight_float32(const float *weight, size_t columns, size_t depth, 
 /// laid out in pairs, `[panel][depth / 2][LDB_PANEL_WIDTH][2]`, the layout AVX-512 BF16's `vdpbf16ps` reads.
 void ldb_pack_weight_bfloat16(const float *weight, size_t columns, size_t depth, uint16_t *packed);
 
+/// `ldb_pack_weight_float32` of a strided matrix: element (column, p) is
+/// `matrix[column * column_stride + p * depth_stride]` (one head of attention's keys, or its values transposed).
+void ldb_pack_matrix_float32(const float *matrix, size_t columns, size_t depth, ptrdiff_t column_stride,
+                             ptrdiff_t depth_stride, float *packed);
+
+/// `ldb_pack_weight_bfloat16` of a strided matrix, as `ldb_pack_matrix_float32`.
+void ldb_pack_matrix_bfloat16(const float *matrix, size_t columns, size_t depth, ptrdiff_t column_stride,
+                              ptrdiff_t depth_stride, uint16_t *packed);
+
 /// One matrix product `C (+)= A · B` with B a packed weight. Element (i, p) of A is
 /// `a[i * a_row_stride + p * a_depth_stride]` and element (i, j) of C is `c[i * c_row_stride + j * c_column_stride]`,
 /// so A and C may be read and written transposed (a convolution's `[channels, positions]` planes).
@@ -106,6 +115,44 @@ struct ldb_product {
 /// Computes columns `[column_begin, column_end)` of `product` (`column_begin` a multiple of LDB_PANEL_WIDTH), so
 /// callers can split one product across threads by panels, or across rows by offsetting `a` and `c`.
 void ldb_packed_product(const struct ldb_product *product, size_t column_begin, size_t column_end);
+
+/// The query rows and keys of one block of `ldb_attention`: the scores it holds at once are
+/// LDB_ATTENTION_QUERY_ROWS x LDB_ATTENTION_KEY_BLOCK, whatever the sequence lengths.
+#define LDB_ATTENTION_QUERY_ROWS 96
+#define LDB_ATTENTION_KEY_BLOCK 256
+
+/// One head of scaled dot-product attention, `softmax(scale · q kᵀ) v`, with the keys and values packed once.
+struct ldb_attention {
+    size_t query_length, key_length, head_size, value_size;
+    /// Row i of the queries is `query[i * query_row_stride ...]`, `head_size` contiguous values.
+    const float *query;
+    ptrdiff_t query_row_stride;
+    /// The keys as a packed weight of `key_length` columns and `head_size` depth, and the values transposed, a
+    /// packed weight of `value_size` columns and `key_length` depth (`ldb_pack_matrix_float32`, or
+    /// `ldb_pack_matrix_bfloat16` when `bfloat16`: then the queries and the probabilities are rounded to bfloat16
+    /// where they enter a product, and the products, scores, softmax and sums stay float32).
+    const void *keys, *values;
+    int bfloat16;
+    float scale;
+    /// Query i attends only to keys 0...i (`is_causal=True`).
+    int causal;
+    /// Row i of the result is written to `output[i * output_row_stride ...]`, `value_size` contiguous values.
+    float *output;
+    ptrdiff_t output_row_stride;
+};
+
+/// The floats of scratch `ldb_attention` needs for one call (one per concurrent caller).
+static inline size_t ldb_attention_scratch_count(size_t head_size, size_t value_size) {
+    size_t padded_head = (head_size + 1) & ~(size_t)1;
+    size_t padded_value = (value_size + LDB_PANEL_WIDTH - 1) / LDB_PANEL_WIDTH * LDB_PANEL_WIDTH;
+    return LDB_ATTENTION_QUERY_ROWS * (padded_head + 2 * LDB_ATTENTION_KEY_BLOCK + padded_value + 2);
+}
+
+/// Computes query rows `[row_begin, row_end)` of `attention` in the flash-attention manner: for each block of
+/// LDB_ATTENTION_QUERY_ROWS queries, the keys are visited in blocks of LDB_ATTENTION_KEY_BLOCK with a running
+/// maximum and sum per row (the online softmax), so no more than one block of scores ever exists.
+/// `scratch` holds `ldb_attention_scratch_count(head_size, value_size)` floats.
+void ldb_attention(const struct ldb_attention *attention, size_t row_begin, size_t row_end, float *scratch);
 
 /// One implementation of every kernel above, for one instruction set.
 struct ldb_kernels {
@@ -131,11 +178,16 @@ struct ldb_kernels {
     /// `scratch` holds `packed_product_scratch` floats.
     void (*packed_product)(const struct ldb_product *product, size_t column_begin, size_t column_end, float *scratch);
     size_t packed_product_scratch;
+    void (*attention)(const struct ldb_attention *attention, size_t row_begin, size_t row_end, float *scratch);
 };
 
 /// `ldb_packed_product` with the given kernels (tests run each instruction set the machine has).
 void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ldb_product *product, size_t column_begin,
                               size_t column_end);
+
+/// `ldb_attention` with the given kernels.
+void ldb_attention_using(const struct ldb_kernels *kernels, const struct ldb_attention *attention, size_t row_begin,
+                         size_t row_end, float *scratch);
 
 /// The kernels the functions above call: the widest instruction set this CPU supports.
 const struct ldb_kernels *ldb_kernels_in_use(void);
