@@ -85,7 +85,7 @@ static void run_task(struct job *job, int task, float *scratch) {
     } else {
         int bfloat16 = job->method == FUSED_BFLOAT16;
         size_t element = bfloat16 ? 2 : 4;
-        struct ldb_attention attention = {
+        struct ldb_attention_head attention = {
             s->queries, s->keys, s->head_size, s->head_size, query, channels,
             (char *)job->packed_keys + head * job->packed_key_count * element,
             (char *)job->packed_values + head * job->packed_value_count * element,

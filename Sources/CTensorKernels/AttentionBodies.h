@@ -18,7 +18,7 @@ LDB_INLINE void attention_tile(int bfloat16, size_t depth, const float *a, const
 }
 
 /// One block of query rows `[first_row, first_row + rows)`, `rows` <= LDB_ATTENTION_QUERY_ROWS.
-static void KERNEL(attention_block)(const struct ldb_attention *attention, size_t first_row, size_t rows,
+static void KERNEL(attention_block)(const struct ldb_attention_head *attention, size_t first_row, size_t rows,
                                     float *scratch) {
     const int bfloat16 = attention->bfloat16;
     const float negative_infinity = -__builtin_inff();
@@ -157,7 +157,7 @@ static void KERNEL(attention_block)(const struct ldb_attention *attention, size_
     }
 }
 
-static void KERNEL(attention)(const struct ldb_attention *attention, size_t row_begin, size_t row_end, float *scratch) {
+static void KERNEL(attention)(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch) {
     for (size_t first = row_begin; first < row_end; first += LDB_ATTENTION_QUERY_ROWS) {
         size_t rows = row_end - first < LDB_ATTENTION_QUERY_ROWS ? row_end - first : LDB_ATTENTION_QUERY_ROWS;
         KERNEL(attention_block)(attention, first, rows, scratch);

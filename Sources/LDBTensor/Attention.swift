@@ -1,11 +1,23 @@
+import CTensorKernels
+
+/// The arithmetic of attention's two matrix products.
+public enum AttentionPrecision: Sendable {
+    /// float32 throughout, matched to PyTorch's float32 attention.
+    case float32
+    /// The bfloat16 compute mode: queries, keys, values and the softmax probabilities rounded to bfloat16 where
+    /// they enter a product; products accumulated, scores and the softmax computed in float32.
+    case bfloat16
+}
+
 /// Multi-head scaled dot-product attention, `softmax(q kᵀ / √d) v` per head, as
 /// `torch.nn.functional.scaled_dot_product_attention` applied after diffusers splits the heads.
 ///
 /// The inputs keep the heads side by side in their last dimension (`[B, L, heads · d]`, the layout of the
-/// `to_q`/`to_k`/`to_v` projections), and each head is read in place through BLAS leading dimensions, so no
-/// transposes are made. The work is split into tasks of one head and `queryChunkSize` query rows each; the
-/// workers take the tasks in turn, each with its own block of scores and single-threaded matrix products, so
-/// a 4096-token self-attention never materialises 4096×4096 scores.
+/// `to_q`/`to_k`/`to_v` projections), and each head is read in place, so no transposes are made. Each head's keys
+/// and values are packed once (in parallel over heads), then the work is split into tasks of one head and
+/// `queryChunkSize` query rows, which the workers take in turn through the fused kernel (`ldb_attention`): blocks of
+/// queries against blocks of keys with a running softmax, so no more than a block of scores ever exists. See
+/// docs/algorithm.md, "Attention".
 ///
 /// - Parameters:
 ///   - query: `[B, Lq, heads · d]`.
@@ -14,11 +26,11 @@
 ///   - heads: the number of heads the channels split into.
 ///   - causal: when `true`, query `i` attends only to keys `0...i` (CLIP's text encoder), as
 ///     `is_causal=True`.
-///   - queryChunkSize: the number of query rows whose scores are computed together; by default as many as
-///     keep one block of scores within `attentionScoreBudget` floats.
+///   - precision: float32 (the default), or the bfloat16 compute mode's arithmetic.
+///   - queryChunkSize: the number of query rows of one task; by default two of the kernel's query blocks.
 /// - Returns: `[B, Lq, heads · dv]`, heads side by side again, ready for `to_out`.
 public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool = false,
-                      queryChunkSize: Int? = nil) -> Tensor {
+                      precision: AttentionPrecision = .float32, queryChunkSize: Int? = nil) -> Tensor {
     precondition(query.rank == 3 && key.rank == 3 && value.rank == 3,
                  "attention: query \(query.shape), key \(key.shape) and value \(value.shape) must be [B, L, C]")
     let (batch, queryLength, channels) = (query.shape[0], query.shape[1], query.shape[2])
@@ -34,43 +46,59 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
     guard batch * queryLength * valueChannels > 0, keyLength > 0 else {
         return Tensor(shape: [batch, queryLength, valueChannels])
     }
-    var result = Tensor.uninitializedScalars(count: batch * queryLength * valueChannels)
-    let chunkSize = min(queryLength, queryChunkSize ?? max(1, attentionScoreBudget / keyLength))
+    let bfloat16: Int32 = precision == .bfloat16 ? 1 : 0
+    let elementSize = bfloat16 == 1 ? MemoryLayout<UInt16>.stride : MemoryLayout<Float>.stride
+    let keyElements = ldb_packed_weight_count(keyLength, headSize, bfloat16)
+    let valueElements = ldb_packed_weight_count(valueHeadSize, keyLength, bfloat16)
+    let headBytes = (keyElements + valueElements) * elementSize
+    let packed = UnsafeMutableRawPointer.allocate(byteCount: batch * heads * headBytes, alignment: 64)
+    defer { packed.deallocate() }
+    let scratchCount = ldb_attention_scratch_count(headSize, valueHeadSize)
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workerCount * scratchCount)
+    defer { scratch.deallocate() }
+    let chunkSize = min(queryLength, queryChunkSize ?? 2 * Int(LDB_ATTENTION_QUERY_ROWS))
     let chunksPerHead = (queryLength + chunkSize - 1) / chunkSize
-    let scores = UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workerCount * chunkSize * keyLength)
-    defer { scores.deallocate() }
+    var result = Tensor.uninitializedScalars(count: batch * queryLength * valueChannels)
     query.scalars.withUnsafeBufferPointer { query in
         key.scalars.withUnsafeBufferPointer { key in
             value.scalars.withUnsafeBufferPointer { value in
                 result.withUnsafeMutableBufferPointer { output in
                     let query = query.baseAddress!, key = key.baseAddress!, value = value.baseAddress!
                     nonisolated(unsafe) let output = output.baseAddress!
+                    // A head's keys as a weight of keyLength columns, its values transposed: valueHeadSize columns.
+                    Parallel.forEachTask(count: batch * heads) { _, itemHead in
+                        let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+                        let keyHead = key + item * keyLength * channels + head * headSize
+                        let valueHead = value + item * keyLength * valueChannels + head * valueHeadSize
+                        let packedKeys = packed + itemHead * headBytes
+                        let packedValues = packedKeys + keyElements * elementSize
+                        if bfloat16 == 1 {
+                            ldb_pack_matrix_bfloat16(keyHead, keyLength, headSize, channels, 1,
+                                                     packedKeys.assumingMemoryBound(to: UInt16.self))
+                            ldb_pack_matrix_bfloat16(valueHead, valueHeadSize, keyLength, 1, valueChannels,
+                                                     packedValues.assumingMemoryBound(to: UInt16.self))
+                        } else {
+                            ldb_pack_matrix_float32(keyHead, keyLength, headSize, channels, 1,
+                                                    packedKeys.assumingMemoryBound(to: Float.self))
+                            ldb_pack_matrix_float32(valueHead, valueHeadSize, keyLength, 1, valueChannels,
+                                                    packedValues.assumingMemoryBound(to: Float.self))
+                        }
+                    }
                     Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
                         let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
                         let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+                        let packedKeys = packed + itemHead * headBytes
+                        var description = ldb_attention_head(
+                            query_length: queryLength, key_length: keyLength, head_size: headSize,
+                            value_size: valueHeadSize,
+                            query: query + item * queryLength * channels + head * headSize, query_row_stride: channels,
+                            keys: packedKeys, values: packedKeys + keyElements * elementSize, bfloat16: bfloat16,
+                            scale: scale, causal: causal ? 1 : 0,
+                            output: output + item * queryLength * valueChannels + head * valueHeadSize,
+                            output_row_stride: valueChannels)
                         let firstRow = chunk * chunkSize
-                        let rows = min(chunkSize, queryLength - firstRow)
-                        // Under a causal mask no row of this chunk sees a key past its last row.
-                        let keys = causal ? min(keyLength, firstRow + rows) : keyLength
-                        let queryHead = query + item * queryLength * channels + head * headSize
-                        let keyHead = key + item * keyLength * channels + head * headSize
-                        let valueHead = value + item * keyLength * valueChannels + head * valueHeadSize
-                        let outputHead = output + item * queryLength * valueChannels + head * valueHeadSize
-                        let chunkScores = scores + worker * chunkSize * keyLength
-                        sgemm(transposeB: true, m: rows, n: keys, k: headSize, alpha: scale,
-                              a: queryHead + firstRow * channels, lda: channels,
-                              b: keyHead, ldb: channels, c: chunkScores, ldc: keys, splitAcrossCores: false)
-                        for row in 0..<rows {
-                            let scoreRow = chunkScores + row * keys
-                            if causal {
-                                let visible = min(keys, firstRow + row + 1)
-                                (scoreRow + visible).update(repeating: -.infinity, count: keys - visible)
-                            }
-                            Tensor.softmaxInPlace(scoreRow, count: keys)
-                        }
-                        sgemm(m: rows, n: valueHeadSize, k: keys,
-                              a: chunkScores, lda: keys, b: valueHead, ldb: valueChannels,
-                              c: outputHead + firstRow * valueChannels, ldc: valueChannels, splitAcrossCores: false)
+                        ldb_attention(&description, firstRow, min(queryLength, firstRow + chunkSize),
+                                      scratch + worker * scratchCount)
                     }
                 }
             }
@@ -79,7 +107,11 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
     return Tensor(shape: [batch, queryLength, valueChannels], scalars: result)
 }
 
-/// The most attention scores one worker holds at once by default (4 MiB: 256 query rows of a 4096-token
-/// self-attention). Measured at SD 1.5's shapes (kernel-benchmark), 64 rows, which fit the L2 cache, were slower:
-/// OpenBLAS repacks a head's keys and values for every block, and larger blocks pay that less often.
-public let attentionScoreBudget = 1 << 20
+/// The bytes `attention` allocates besides its result for keys and values of `[batch, keyLength, channels]` split
+/// into `heads` heads: the packed keys and values (float32, the larger precision) and one block of scratch per
+/// worker, whatever the query length.
+public func attentionWorkspaceBytes(batch: Int, keyLength: Int, channels: Int, heads: Int) -> Int {
+    let headSize = channels / max(1, heads)
+    let packed = batch * heads * (ldb_packed_weight_count(keyLength, headSize, 0) + ldb_packed_weight_count(headSize, keyLength, 0))
+    return (packed + Parallel.workerCount * ldb_attention_scratch_count(headSize, headSize)) * MemoryLayout<Float>.stride
+}

@@ -122,7 +122,7 @@ void ldb_packed_product(const struct ldb_product *product, size_t column_begin, 
 #define LDB_ATTENTION_KEY_BLOCK 256
 
 /// One head of scaled dot-product attention, `softmax(scale · q kᵀ) v`, with the keys and values packed once.
-struct ldb_attention {
+struct ldb_attention_head {
     size_t query_length, key_length, head_size, value_size;
     /// Row i of the queries is `query[i * query_row_stride ...]`, `head_size` contiguous values.
     const float *query;
@@ -152,7 +152,7 @@ static inline size_t ldb_attention_scratch_count(size_t head_size, size_t value_
 /// LDB_ATTENTION_QUERY_ROWS queries, the keys are visited in blocks of LDB_ATTENTION_KEY_BLOCK with a running
 /// maximum and sum per row (the online softmax), so no more than one block of scores ever exists.
 /// `scratch` holds `ldb_attention_scratch_count(head_size, value_size)` floats.
-void ldb_attention(const struct ldb_attention *attention, size_t row_begin, size_t row_end, float *scratch);
+void ldb_attention(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch);
 
 /// One implementation of every kernel above, for one instruction set.
 struct ldb_kernels {
@@ -178,7 +178,7 @@ struct ldb_kernels {
     /// `scratch` holds `packed_product_scratch` floats.
     void (*packed_product)(const struct ldb_product *product, size_t column_begin, size_t column_end, float *scratch);
     size_t packed_product_scratch;
-    void (*attention)(const struct ldb_attention *attention, size_t row_begin, size_t row_end, float *scratch);
+    void (*attention)(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch);
 };
 
 /// `ldb_packed_product` with the given kernels (tests run each instruction set the machine has).
@@ -186,7 +186,7 @@ void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ld
                               size_t column_end);
 
 /// `ldb_attention` with the given kernels.
-void ldb_attention_using(const struct ldb_kernels *kernels, const struct ldb_attention *attention, size_t row_begin,
+void ldb_attention_using(const struct ldb_kernels *kernels, const struct ldb_attention_head *attention, size_t row_begin,
                          size_t row_end, float *scratch);
 
 /// The kernels the functions above call: the widest instruction set this CPU supports.
