@@ -1,7 +1,8 @@
+import CTensorKernels
 import Testing
 @testable import LDBTensor
 
-@Suite("Chunked multi-head attention")
+@Suite("Multi-head attention")
 struct AttentionTests {
     @Test func crossAttentionMatchesTorch() throws {
         let output = attention(query: try OpsFixtures.tensor("attention.query"), key: try OpsFixtures.tensor("attention.key"),
@@ -35,6 +36,22 @@ struct AttentionTests {
         let value = Tensor(shape: [1, 1, 4], scalars: [1, 2, 3, 4])
         let output = attention(query: query, key: key, value: value, heads: 2)
         #expect(output.scalars == Array(repeating: [1, 2, 3, 4], count: 5).flatMap { $0 })
+    }
+
+    /// The bfloat16 arithmetic is float32 attention of the bfloat16-rounded inputs, but for the probabilities' own
+    /// rounding to bfloat16 (relative 2^-9, so at most 2^-9 · max |value| = 2^-8 here), across heads, items and tasks.
+    @Test(arguments: [false, true])
+    func bfloat16IsFloat32OfRoundedInputs(causal: Bool) {
+        func rounded(_ tensor: Tensor) -> Tensor { Tensor(shape: tensor.shape, scalars: tensor.scalars.map(ldb_round_to_bfloat16)) }
+        let query = pseudoRandom(shape: [2, 230, 48], seed: 6)
+        let key = pseudoRandom(shape: [2, 230, 48], seed: 7)
+        let value = pseudoRandom(shape: [2, 230, 48], seed: 8)
+        let output = attention(query: query, key: key, value: value, heads: 3, causal: causal, precision: .bfloat16,
+                               queryChunkSize: 100)
+        let expected = attention(query: rounded(query), key: rounded(key), value: rounded(value), heads: 3, causal: causal)
+        let worst = zip(output.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? .nan
+        #expect(worst <= 0x1p-8 + 1e-5)
+        #expect(worst > 0, "the probabilities' rounding shows")
     }
 
     /// Deterministic values in [-2, 2) from a linear congruential generator (independent of the code under test).
