@@ -10,6 +10,7 @@
 #include <cblas.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ struct job {
     void *packed_keys, *packed_values;
     size_t packed_key_count, packed_value_count;
     int chunk, tasks;
-    atomic_int next;
+    atomic_int next_head, packed_heads, next_task;
 };
 
 static void pack_head(struct job *job, int head) {
@@ -94,34 +95,31 @@ static void run_task(struct job *job, int task, float *scratch) {
     }
 }
 
-static void *pack_worker(void *argument) {
-    struct job *job = argument;
-    for (int head; (head = atomic_fetch_add(&job->next, 1)) < job->shape->heads;) pack_head(job, head);
-    return NULL;
-}
-
-static void *task_worker(void *argument) {
+// One thread's share: for the fused methods, pack heads until none is left and wait until every head is
+// packed; then take tasks until none is left.
+static void *worker(void *argument) {
     struct job *job = argument;
     const struct shape *s = job->shape;
+    if (job->method != SGEMM) {
+        for (int head; (head = atomic_fetch_add(&job->next_head, 1)) < s->heads;) {
+            pack_head(job, head);
+            atomic_fetch_add(&job->packed_heads, 1);
+        }
+        while (atomic_load(&job->packed_heads) < s->heads) sched_yield();
+    }
     size_t scratch_count = job->method == SGEMM ? (size_t)job->chunk * s->keys
                                                 : ldb_attention_scratch_count(s->head_size, s->head_size);
     float *scratch = aligned_alloc(64, (scratch_count * sizeof(float) + 63) / 64 * 64);
-    for (int task; (task = atomic_fetch_add(&job->next, 1)) < job->tasks;) run_task(job, task, scratch);
+    for (int task; (task = atomic_fetch_add(&job->next_task, 1)) < job->tasks;) run_task(job, task, scratch);
     free(scratch);
     return NULL;
 }
 
-static void on_threads(void *(*body)(void *), struct job *job) {
-    pthread_t threads[THREADS];
-    atomic_store(&job->next, 0);
-    for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, body, job);
-    for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
-}
-
 static double seconds(struct job *job) {
+    pthread_t threads[THREADS];
     double start = now();
-    if (job->method != SGEMM) on_threads(pack_worker, job);
-    on_threads(task_worker, job);
+    for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, worker, job);
+    for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
     return now() - start;
 }
 
@@ -168,7 +166,7 @@ int main(int argc, char **argv) {
                 struct job job = {s, (enum method)m, query, key, value, output, packed_keys, packed_values,
                                   ldb_packed_weight_count(s->keys, s->head_size, m == FUSED_BFLOAT16),
                                   ldb_packed_weight_count(s->head_size, s->keys, m == FUSED_BFLOAT16),
-                                  chunk, s->heads * ((s->queries + chunk - 1) / chunk), 0};
+                                  chunk, s->heads * ((s->queries + chunk - 1) / chunk), 0, 0, 0};
                 times[m][r] = seconds(&job);
             }
         }

@@ -3,8 +3,7 @@
 // and the transposed values are packed like weights, and a block of queries, then a block of probabilities, plays
 // the part of the product's A. See docs/algorithm.md, "Attention".
 
-#define QUERY_TILES (LDB_ATTENTION_QUERY_ROWS / ROWS)
-#define KEY_PANELS (LDB_ATTENTION_KEY_BLOCK / LDB_PANEL_WIDTH)
+#define HEAD_DEPTH_BLOCK 256
 
 _Static_assert(LDB_ATTENTION_QUERY_ROWS % ROWS == 0, "a query block is whole register tiles");
 _Static_assert(LDB_ATTENTION_KEY_BLOCK % (2 * LDB_PANEL_WIDTH) == 0, "a key block is whole panels, even keys");
@@ -15,6 +14,13 @@ LDB_INLINE void attention_tile(int bfloat16, size_t depth, const float *a, const
         KERNEL(tile_bfloat16)(depth, a, (const uint16_t *)b, tile);
     else
         KERNEL(tile_float32)(depth, a, (const float *)b, tile);
+}
+
+/// Each lane rounded to the nearest bfloat16 (ties to even), as ldb_round_to_bfloat16; NaN stays NaN.
+LDB_INLINE vfloat round_to_bfloat16(vfloat x) {
+    vuint bits = (vuint)x;
+    vfloat rounded = (vfloat)((bits + 0x7FFFu + ((bits >> 16) & 1u)) & 0xFFFF0000u);
+    return select(x != x, x, rounded);
 }
 
 /// One block of query rows `[first_row, first_row + rows)`, `rows` <= LDB_ATTENTION_QUERY_ROWS.
@@ -65,18 +71,25 @@ static void KERNEL(attention_block)(const struct ldb_attention_head *attention, 
         // (the extra key, if any, has probability 0 and a zero value).
         const size_t value_depth = bfloat16 ? (keys + 1) & ~(size_t)1 : keys;
 
-        // Scores, unscaled: the queries times the key panels of this block.
+        // The scores, unscaled: the queries times the key panels of this block, in slices of at most
+        // HEAD_DEPTH_BLOCK of the head so that a panel's slice stays in the L1 cache while the query tiles pass.
         for (size_t panel = 0; panel < key_panels; panel++) {
             const size_t global_panel = first_key / LDB_PANEL_WIDTH + panel;
-            const void *key_panel = bfloat16
-                                        ? (const void *)((const uint16_t *)attention->keys + global_panel * head_depth * LDB_PANEL_WIDTH)
-                                        : (const void *)((const float *)attention->keys + global_panel * head_depth * LDB_PANEL_WIDTH);
-            for (size_t t = 0; t < tiles; t++) {
-                attention_tile(bfloat16, head_depth, queries + t * head_depth * ROWS, key_panel, tile);
-                for (size_t r = 0; r < ROWS; r++)
-                    for (int v = 0; v < VECTORS_PER_PANEL; v++)
-                        store(scores + (t * ROWS + r) * LDB_ATTENTION_KEY_BLOCK + panel * LDB_PANEL_WIDTH + v * LANES,
-                              load(tile + r * LDB_PANEL_WIDTH + v * LANES));
+            for (size_t first_depth = 0; first_depth < head_depth; first_depth += HEAD_DEPTH_BLOCK) {
+                const size_t depth = head_depth - first_depth < HEAD_DEPTH_BLOCK ? head_depth - first_depth : HEAD_DEPTH_BLOCK;
+                const size_t offset = (global_panel * head_depth + first_depth) * LDB_PANEL_WIDTH;
+                const void *key_panel = bfloat16 ? (const void *)((const uint16_t *)attention->keys + offset)
+                                                 : (const void *)((const float *)attention->keys + offset);
+                for (size_t t = 0; t < tiles; t++) {
+                    attention_tile(bfloat16, depth, queries + (t * head_depth + first_depth) * ROWS, key_panel, tile);
+                    for (size_t r = 0; r < ROWS; r++) {
+                        float *score = scores + (t * ROWS + r) * LDB_ATTENTION_KEY_BLOCK + panel * LDB_PANEL_WIDTH;
+                        for (int v = 0; v < VECTORS_PER_PANEL; v++) {
+                            vfloat product = load(tile + r * LDB_PANEL_WIDTH + v * LANES);
+                            store(score + v * LANES, first_depth ? load(score + v * LANES) + product : product);
+                        }
+                    }
+                }
             }
         }
 
@@ -90,18 +103,16 @@ static void KERNEL(attention_block)(const struct ldb_attention_head *attention, 
                 seen = last < first_key ? 0 : last - first_key + 1 < keys ? last - first_key + 1 : keys;
             }
             if (row >= rows) seen = 0;
-            vfloat scale = splat(attention->scale), running = splat(negative_infinity);
+            // The maximum of the unscaled scores (the scale is positive, so scaling keeps it the maximum): the
+            // exponentials below scale as they read, with no scaled copy written.
+            vfloat running = splat(negative_infinity);
             size_t full = seen - seen % LANES;
             for (size_t k = 0; k < full; k += LANES) {
-                vfloat values = load(line + k) * scale;
-                store(line + k, values);
+                vfloat values = load(line + k);
                 running = select(values > running, values, running);
             }
-            for (size_t k = full; k < seen; k++) {
-                line[k] *= attention->scale;
-                running[0] = line[k] > running[0] ? line[k] : running[0];
-            }
-            float block_maximum = horizontal_max(running);
+            for (size_t k = full; k < seen; k++) running[0] = line[k] > running[0] ? line[k] : running[0];
+            float block_maximum = horizontal_max(running) * attention->scale;
             float maximum = block_maximum > maxima[row] ? block_maximum : maxima[row];
             float *probability = probabilities + (row / ROWS) * value_depth * ROWS + row % ROWS;
             if (!(maximum > negative_infinity)) {  // nothing seen yet
@@ -115,18 +126,18 @@ static void KERNEL(attention_block)(const struct ldb_attention_head *attention, 
                 for (size_t c = 0; c < padded_value; c += LANES) store(sum + c, load(sum + c) * factor);
                 maxima[row] = maximum;
             }
-            vfloat total = splat(0), shift = splat(maximum);
+            vfloat total = splat(0), shift = splat(maximum), scale = splat(attention->scale);
             for (size_t k = 0; k < full; k += LANES) {
-                vfloat values = vexp(load(line + k) - shift);
+                vfloat values = vexp(load(line + k) * scale - shift);
                 total += values;
-                for (int lane = 0; lane < LANES; lane++)
-                    probability[(k + lane) * ROWS] = bfloat16 ? ldb_round_to_bfloat16(values[lane]) : values[lane];
+                if (bfloat16) values = round_to_bfloat16(values);
+                for (int lane = 0; lane < LANES; lane++) probability[(k + lane) * ROWS] = values[lane];
             }
             if (full < seen) {
-                vfloat values = vexp(load_partial(line + full, seen - full, negative_infinity) - shift);
+                vfloat values = vexp(load_partial(line + full, seen - full, negative_infinity) * scale - shift);
                 total += values;
-                for (size_t k = full; k < seen; k++)
-                    probability[k * ROWS] = bfloat16 ? ldb_round_to_bfloat16(values[k - full]) : values[k - full];
+                if (bfloat16) values = round_to_bfloat16(values);
+                for (size_t k = full; k < seen; k++) probability[k * ROWS] = values[k - full];
             }
             for (size_t k = seen; k < value_depth; k++) probability[k * ROWS] = 0;
             totals[row] += (float)horizontal_sum(total);

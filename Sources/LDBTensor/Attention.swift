@@ -16,7 +16,9 @@ public enum AttentionPrecision: Sendable {
 /// `to_q`/`to_k`/`to_v` projections), and each head is read in place, so no transposes are made. Each head's keys
 /// and values are packed once (in parallel over heads), then the work is split into tasks of one head and
 /// `queryChunkSize` query rows, which the workers take in turn through the fused kernel (`ldb_attention`): blocks of
-/// queries against blocks of keys with a running softmax, so no more than a block of scores ever exists. See
+/// queries against blocks of keys with a running softmax, so no more than a block of scores ever exists. float32
+/// shapes where the fused kernel measured slower (`fusedAttentionIsFaster`) take the score-block path instead:
+/// per task, the scores by one sgemm, a softmax per row, and the product with the values by another. See
 /// docs/algorithm.md, "Attention".
 ///
 /// - Parameters:
@@ -27,7 +29,8 @@ public enum AttentionPrecision: Sendable {
 ///   - causal: when `true`, query `i` attends only to keys `0...i` (CLIP's text encoder), as
 ///     `is_causal=True`.
 ///   - precision: float32 (the default), or the bfloat16 compute mode's arithmetic.
-///   - queryChunkSize: the number of query rows of one task; by default two of the kernel's query blocks.
+///   - queryChunkSize: the number of query rows of one task; by default two of the fused kernel's query blocks,
+///     or on the score-block path as many as keep one block of scores within `attentionScoreBudget` floats.
 /// - Returns: `[B, Lq, heads · dv]`, heads side by side again, ready for `to_out`.
 public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool = false,
                       precision: AttentionPrecision = .float32, queryChunkSize: Int? = nil) -> Tensor {
@@ -45,6 +48,10 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
 
     guard batch * queryLength * valueChannels > 0, keyLength > 0 else {
         return Tensor(shape: [batch, queryLength, valueChannels])
+    }
+    if precision == .float32 && !fusedAttentionIsFaster(queryLength: queryLength, headSize: headSize) {
+        return attentionByScoreBlocks(query: query, key: key, value: value, heads: heads, causal: causal,
+                                      queryChunkSize: queryChunkSize)
     }
     let bfloat16: Int32 = precision == .bfloat16 ? 1 : 0
     let elementSize = bfloat16 == 1 ? MemoryLayout<UInt16>.stride : MemoryLayout<Float>.stride
@@ -107,11 +114,80 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
     return Tensor(shape: [batch, queryLength, valueChannels], scalars: result)
 }
 
-/// The bytes `attention` allocates besides its result for keys and values of `[batch, keyLength, channels]` split
-/// into `heads` heads: the packed keys and values (float32, the larger precision) and one block of scratch per
-/// worker, whatever the query length.
+/// Whether the fused kernel beats the score-block path for float32 attention of this shape. Measured at SD 1.5's
+/// shapes (Benchmarks/kernels/run.sh, BENCHMARKS.md "Fused attention"): faster with heads of 40 and 80 channels
+/// from 256 queries up; slower with heads of 160 (the UNet's deepest level) and 512 (the VAE's single head), and
+/// with CLIP's 77 queries, less than one of the kernel's query blocks.
+func fusedAttentionIsFaster(queryLength: Int, headSize: Int) -> Bool {
+    headSize <= 80 && queryLength >= Int(LDB_ATTENTION_QUERY_ROWS)
+}
+
+/// float32 attention by blocks of scores: per head and chunk of query rows, the scores by one sgemm, a softmax per
+/// row, and the product with the values by another, each worker holding one block of `queryChunkSize` x keys
+/// scores (by default as many rows as keep `attentionScoreBudget` floats).
+func attentionByScoreBlocks(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool,
+                                    queryChunkSize: Int?) -> Tensor {
+    let (batch, queryLength, channels) = (query.shape[0], query.shape[1], query.shape[2])
+    let (keyLength, valueChannels) = (key.shape[1], value.shape[2])
+    let headSize = channels / heads, valueHeadSize = valueChannels / heads
+    let scale = 1 / Float(headSize).squareRoot()
+    var result = Tensor.uninitializedScalars(count: batch * queryLength * valueChannels)
+    let chunkSize = min(queryLength, queryChunkSize ?? max(1, attentionScoreBudget / keyLength))
+    let chunksPerHead = (queryLength + chunkSize - 1) / chunkSize
+    let scores = UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workerCount * chunkSize * keyLength)
+    defer { scores.deallocate() }
+    query.scalars.withUnsafeBufferPointer { query in
+        key.scalars.withUnsafeBufferPointer { key in
+            value.scalars.withUnsafeBufferPointer { value in
+                result.withUnsafeMutableBufferPointer { output in
+                    let query = query.baseAddress!, key = key.baseAddress!, value = value.baseAddress!
+                    nonisolated(unsafe) let output = output.baseAddress!
+                    Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
+                        let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
+                        let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+                        let firstRow = chunk * chunkSize
+                        let rows = min(chunkSize, queryLength - firstRow)
+                        // Under a causal mask no row of this chunk sees a key past its last row.
+                        let keys = causal ? min(keyLength, firstRow + rows) : keyLength
+                        let queryHead = query + item * queryLength * channels + head * headSize
+                        let keyHead = key + item * keyLength * channels + head * headSize
+                        let valueHead = value + item * keyLength * valueChannels + head * valueHeadSize
+                        let outputHead = output + item * queryLength * valueChannels + head * valueHeadSize
+                        let chunkScores = scores + worker * chunkSize * keyLength
+                        sgemm(transposeB: true, m: rows, n: keys, k: headSize, alpha: scale,
+                              a: queryHead + firstRow * channels, lda: channels,
+                              b: keyHead, ldb: channels, c: chunkScores, ldc: keys, splitAcrossCores: false)
+                        for row in 0..<rows {
+                            let scoreRow = chunkScores + row * keys
+                            if causal {
+                                let visible = min(keys, firstRow + row + 1)
+                                (scoreRow + visible).update(repeating: -.infinity, count: keys - visible)
+                            }
+                            Tensor.softmaxInPlace(scoreRow, count: keys)
+                        }
+                        sgemm(m: rows, n: valueHeadSize, k: keys,
+                              a: chunkScores, lda: keys, b: valueHead, ldb: valueChannels,
+                              c: outputHead + firstRow * valueChannels, ldc: valueChannels, splitAcrossCores: false)
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: [batch, queryLength, valueChannels], scalars: result)
+}
+
+/// The most attention scores one worker of the score-block path holds at once by default (4 MiB: 256 query rows
+/// of a 4096-token self-attention). Measured at SD 1.5's shapes (kernel-benchmark), 64 rows, which fit the L2 cache,
+/// were slower: OpenBLAS repacks a head's keys and values for every block, and larger blocks pay that less often.
+let attentionScoreBudget = 1 << 20
+
+/// At most the bytes `attention` allocates besides its result for keys and values of `[batch, keyLength, channels]`
+/// split into `heads` heads, whatever the query length and the path: the fused kernel's packed keys and values
+/// (float32, the larger precision) and one block of scratch per worker, or the score-block path's blocks.
 public func attentionWorkspaceBytes(batch: Int, keyLength: Int, channels: Int, heads: Int) -> Int {
     let headSize = channels / max(1, heads)
     let packed = batch * heads * (ldb_packed_weight_count(keyLength, headSize, 0) + ldb_packed_weight_count(headSize, keyLength, 0))
-    return (packed + Parallel.workerCount * ldb_attention_scratch_count(headSize, headSize)) * MemoryLayout<Float>.stride
+    let fused = packed + Parallel.workerCount * ldb_attention_scratch_count(headSize, headSize)
+    let scoreBlocks = Parallel.workerCount * max(attentionScoreBudget, keyLength)
+    return max(fused, scoreBlocks) * MemoryLayout<Float>.stride
 }

@@ -7,7 +7,7 @@ import Testing
 @Suite("Fused attention")
 struct FusedAttentionTests {
     /// One head's shape: query and key lengths (not multiples of the kernel's blocks, one key, queries longer and
-    /// shorter than keys), head and value sizes, causal or not.
+    /// shorter than keys), head and value sizes (odd ones too), causal or not.
     struct Shape: CustomTestStringConvertible, Sendable {
         let queries, keys, headSize, valueSize: Int
         let causal: Bool
@@ -23,6 +23,8 @@ struct FusedAttentionTests {
         Shape(queries: 300, keys: 300, headSize: 64, valueSize: 64, causal: true),
         Shape(queries: 97, keys: 513, headSize: 80, valueSize: 80, causal: false),
         Shape(queries: 150, keys: 261, headSize: 5, valueSize: 17, causal: true),
+        // A head deeper than the kernel's slices of 256 channels, as the VAE's 512.
+        Shape(queries: 100, keys: 130, headSize: 301, valueSize: 20, causal: false),
     ]
 
     /// Deterministic pseudo-random values in [-scale, scale].
