@@ -39,7 +39,7 @@ struct job {
     enum method method;
     const float *query, *key, *value;
     float *output;
-    void *packed_keys, *packed_values;
+    float *packed_keys, *packed_values;
     size_t packed_key_count, packed_value_count;
     int chunk, tasks;
     atomic_int next_head, packed_heads, next_task;
@@ -48,18 +48,11 @@ struct job {
 static void pack_head(struct job *job, int head) {
     const struct shape *s = job->shape;
     int channels = s->heads * s->head_size, bfloat16 = job->method == FUSED_BFLOAT16;
-    const float *key = job->key + head * s->head_size, *value = job->value + head * s->head_size;
-    if (bfloat16) {
-        ldb_pack_matrix_bfloat16(key, s->keys, s->head_size, channels, 1,
-                                 (uint16_t *)job->packed_keys + head * job->packed_key_count);
-        ldb_pack_matrix_bfloat16(value, s->head_size, s->keys, 1, channels,
-                                 (uint16_t *)job->packed_values + head * job->packed_value_count);
-    } else {
-        ldb_pack_matrix_float32(key, s->keys, s->head_size, channels, 1,
-                                (float *)job->packed_keys + head * job->packed_key_count);
-        ldb_pack_matrix_float32(value, s->head_size, s->keys, 1, channels,
-                                (float *)job->packed_values + head * job->packed_value_count);
-    }
+    size_t rows = ldb_kernels_in_use()->tile_rows;
+    ldb_pack_tiles(job->key + head * s->head_size, s->keys, s->head_size, channels, 1, rows, bfloat16,
+                   job->packed_keys + head * job->packed_key_count);
+    ldb_pack_tiles(job->value + head * s->head_size, s->head_size, s->keys, 1, channels, rows, bfloat16,
+                   job->packed_values + head * job->packed_value_count);
 }
 
 static void run_task(struct job *job, int task, float *scratch) {
@@ -84,13 +77,10 @@ static void run_task(struct job *job, int task, float *scratch) {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, s->head_size, keys, 1, scratch, keys,
                     job->value + head * s->head_size, channels, 0, output + first * channels, channels);
     } else {
-        int bfloat16 = job->method == FUSED_BFLOAT16;
-        size_t element = bfloat16 ? 2 : 4;
         struct ldb_attention_head attention = {
             s->queries, s->keys, s->head_size, s->head_size, query, channels,
-            (char *)job->packed_keys + head * job->packed_key_count * element,
-            (char *)job->packed_values + head * job->packed_value_count * element,
-            bfloat16, 1 / sqrtf(s->head_size), s->causal, output, channels};
+            job->packed_keys + head * job->packed_key_count, job->packed_values + head * job->packed_value_count,
+            job->method == FUSED_BFLOAT16, 1 / sqrtf(s->head_size), s->causal, output, channels};
         ldb_attention(&attention, first, first + rows, scratch);
     }
 }
@@ -152,10 +142,11 @@ int main(int argc, char **argv) {
         for (long i = 0; i < (long)s->queries * channels; i++) query[i] = (rand() % 2001 - 1000) / 1000.0f;
         for (long i = 0; i < (long)s->keys * channels; i++) key[i] = (rand() % 2001 - 1000) / 1000.0f;
         for (long i = 0; i < (long)s->keys * channels; i++) value[i] = (rand() % 2001 - 1000) / 1000.0f;
-        size_t key_count = ldb_packed_weight_count(s->keys, s->head_size, 0);
-        size_t value_count = ldb_packed_weight_count(s->head_size, s->keys, 0);
-        void *packed_keys = malloc(sizeof(float) * key_count * s->heads);
-        void *packed_values = malloc(sizeof(float) * value_count * s->heads);
+        size_t rows = ldb_kernels_in_use()->tile_rows;
+        size_t key_count = ldb_tiled_count(s->keys, s->head_size, rows, 1);
+        size_t value_count = ldb_tiled_count(s->head_size, s->keys, rows, 1);
+        float *packed_keys = malloc(sizeof(float) * key_count * s->heads);
+        float *packed_values = malloc(sizeof(float) * value_count * s->heads);
         double *times[3];
         for (int m = 0; m < 3; m++) times[m] = malloc(sizeof(double) * repeat);
         for (int r = 0; r < repeat; r++) {
@@ -164,8 +155,7 @@ int main(int argc, char **argv) {
                 int chunk = m == SGEMM ? ((1 << 20) / s->keys < s->queries ? (1 << 20) / s->keys : s->queries)
                                        : 2 * LDB_ATTENTION_QUERY_ROWS;
                 struct job job = {s, (enum method)m, query, key, value, output, packed_keys, packed_values,
-                                  ldb_packed_weight_count(s->keys, s->head_size, m == FUSED_BFLOAT16),
-                                  ldb_packed_weight_count(s->head_size, s->keys, m == FUSED_BFLOAT16),
+                                  key_count, value_count,
                                   chunk, s->heads * ((s->queries + chunk - 1) / chunk), 0, 0, 0};
                 times[m][r] = seconds(&job);
             }

@@ -258,4 +258,5 @@ const struct ldb_kernels KERNEL_TABLE = {
     .packed_product = KERNEL(packed_product),
     .packed_product_scratch = PACKED_PRODUCT_SCRATCH,
     .attention = KERNEL(attention),
+    .tile_rows = ROWS,
 };

@@ -54,11 +54,10 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
                                       queryChunkSize: queryChunkSize)
     }
     let bfloat16: Int32 = precision == .bfloat16 ? 1 : 0
-    let elementSize = bfloat16 == 1 ? MemoryLayout<UInt16>.stride : MemoryLayout<Float>.stride
-    let keyElements = ldb_packed_weight_count(keyLength, headSize, bfloat16)
-    let valueElements = ldb_packed_weight_count(valueHeadSize, keyLength, bfloat16)
-    let headBytes = (keyElements + valueElements) * elementSize
-    let packed = UnsafeMutableRawPointer.allocate(byteCount: batch * heads * headBytes, alignment: 64)
+    let tileRows = ldb_kernels_in_use().pointee.tile_rows
+    let keyElements = ldb_tiled_count(keyLength, headSize, tileRows, bfloat16)
+    let headElements = keyElements + ldb_tiled_count(valueHeadSize, keyLength, tileRows, bfloat16)
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: batch * heads * headElements)
     defer { packed.deallocate() }
     let scratchCount = ldb_attention_scratch_count(headSize, valueHeadSize)
     let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workerCount * scratchCount)
@@ -72,34 +71,25 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
                 result.withUnsafeMutableBufferPointer { output in
                     let query = query.baseAddress!, key = key.baseAddress!, value = value.baseAddress!
                     nonisolated(unsafe) let output = output.baseAddress!
-                    // A head's keys as a weight of keyLength columns, its values transposed: valueHeadSize columns.
+                    // A head's keys, keyLength rows of headSize, and its values transposed, valueHeadSize rows of
+                    // keyLength, in the micro-kernels' tiles.
                     Parallel.forEachTask(count: batch * heads) { _, itemHead in
                         let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
-                        let keyHead = key + item * keyLength * channels + head * headSize
-                        let valueHead = value + item * keyLength * valueChannels + head * valueHeadSize
-                        let packedKeys = packed + itemHead * headBytes
-                        let packedValues = packedKeys + keyElements * elementSize
-                        if bfloat16 == 1 {
-                            ldb_pack_matrix_bfloat16(keyHead, keyLength, headSize, channels, 1,
-                                                     packedKeys.assumingMemoryBound(to: UInt16.self))
-                            ldb_pack_matrix_bfloat16(valueHead, valueHeadSize, keyLength, 1, valueChannels,
-                                                     packedValues.assumingMemoryBound(to: UInt16.self))
-                        } else {
-                            ldb_pack_matrix_float32(keyHead, keyLength, headSize, channels, 1,
-                                                    packedKeys.assumingMemoryBound(to: Float.self))
-                            ldb_pack_matrix_float32(valueHead, valueHeadSize, keyLength, 1, valueChannels,
-                                                    packedValues.assumingMemoryBound(to: Float.self))
-                        }
+                        let packedKeys = packed + itemHead * headElements
+                        ldb_pack_tiles(key + item * keyLength * channels + head * headSize, keyLength, headSize,
+                                       channels, 1, tileRows, bfloat16, packedKeys)
+                        ldb_pack_tiles(value + item * keyLength * valueChannels + head * valueHeadSize, valueHeadSize,
+                                       keyLength, 1, valueChannels, tileRows, bfloat16, packedKeys + keyElements)
                     }
                     Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
                         let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
                         let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
-                        let packedKeys = packed + itemHead * headBytes
+                        let packedKeys = packed + itemHead * headElements
                         var description = ldb_attention_head(
                             query_length: queryLength, key_length: keyLength, head_size: headSize,
                             value_size: valueHeadSize,
                             query: query + item * queryLength * channels + head * headSize, query_row_stride: channels,
-                            keys: packedKeys, values: packedKeys + keyElements * elementSize, bfloat16: bfloat16,
+                            keys: packedKeys, values: packedKeys + keyElements, bfloat16: bfloat16,
                             scale: scale, causal: causal ? 1 : 0,
                             output: output + item * queryLength * valueChannels + head * valueHeadSize,
                             output_row_stride: valueChannels)
@@ -183,10 +173,11 @@ let attentionScoreBudget = 1 << 20
 
 /// At most the bytes `attention` allocates besides its result for keys and values of `[batch, keyLength, channels]`
 /// split into `heads` heads, whatever the query length and the path: the fused kernel's packed keys and values
-/// (float32, the larger precision) and one block of scratch per worker, or the score-block path's blocks.
+/// and one block of scratch per worker, or the score-block path's blocks.
 public func attentionWorkspaceBytes(batch: Int, keyLength: Int, channels: Int, heads: Int) -> Int {
     let headSize = channels / max(1, heads)
-    let packed = batch * heads * (ldb_packed_weight_count(keyLength, headSize, 0) + ldb_packed_weight_count(headSize, keyLength, 0))
+    let tileRows = ldb_kernels_in_use().pointee.tile_rows
+    let packed = batch * heads * (ldb_tiled_count(keyLength, headSize, tileRows, 0) + ldb_tiled_count(headSize, keyLength, tileRows, 0))
     let fused = packed + Parallel.workerCount * ldb_attention_scratch_count(headSize, headSize)
     let scoreBlocks = Parallel.workerCount * max(attentionScoreBudget, keyLength)
     return max(fused, scoreBlocks) * MemoryLayout<Float>.stride

@@ -25,6 +25,8 @@ struct FusedAttentionTests {
         Shape(queries: 150, keys: 261, headSize: 5, valueSize: 17, causal: true),
         // A head deeper than the kernel's slices of 256 channels, as the VAE's 512.
         Shape(queries: 100, keys: 130, headSize: 301, valueSize: 20, causal: false),
+        // Several key blocks under a causal mask.
+        Shape(queries: 250, keys: 500, headSize: 40, valueSize: 40, causal: true),
     ]
 
     /// Deterministic pseudo-random values in [-scale, scale].
@@ -72,29 +74,16 @@ struct FusedAttentionTests {
     private func fused(_ kernels: UnsafePointer<ldb_kernels>, _ head: Head, bfloat16: Bool, rows: Range<Int>) -> [Float] {
         let shape = head.shape
         let flag: Int32 = bfloat16 ? 1 : 0
-        let elementSize = bfloat16 ? 2 : 4
-        var keys = [UInt8](repeating: 0xFF, count: ldb_packed_weight_count(shape.keys, shape.headSize, flag) * elementSize)
-        var values = [UInt8](repeating: 0xFF, count: ldb_packed_weight_count(shape.valueSize, shape.keys, flag) * elementSize)
-        keys.withUnsafeMutableBytes { keys in
-            values.withUnsafeMutableBytes { values in
-                if bfloat16 {
-                    ldb_pack_matrix_bfloat16(head.key, shape.keys, shape.headSize, head.keyStride, 1,
-                                             keys.baseAddress!.assumingMemoryBound(to: UInt16.self))
-                    ldb_pack_matrix_bfloat16(head.value, shape.valueSize, shape.keys, 1, head.valueStride,
-                                             values.baseAddress!.assumingMemoryBound(to: UInt16.self))
-                } else {
-                    ldb_pack_matrix_float32(head.key, shape.keys, shape.headSize, head.keyStride, 1,
-                                            keys.baseAddress!.assumingMemoryBound(to: Float.self))
-                    ldb_pack_matrix_float32(head.value, shape.valueSize, shape.keys, 1, head.valueStride,
-                                            values.baseAddress!.assumingMemoryBound(to: Float.self))
-                }
-            }
-        }
+        let tileRows = kernels.pointee.tile_rows
+        var keys = [Float](repeating: .nan, count: ldb_tiled_count(shape.keys, shape.headSize, tileRows, flag))
+        var values = [Float](repeating: .nan, count: ldb_tiled_count(shape.valueSize, shape.keys, tileRows, flag))
+        ldb_pack_tiles(head.key, shape.keys, shape.headSize, head.keyStride, 1, tileRows, flag, &keys)
+        ldb_pack_tiles(head.value, shape.valueSize, shape.keys, 1, head.valueStride, tileRows, flag, &values)
         var output = [Float](repeating: .nan, count: shape.queries * head.outputStride)
         var scratch = [Float](repeating: .nan, count: ldb_attention_scratch_count(shape.headSize, shape.valueSize))
         head.query.withUnsafeBufferPointer { query in
-            keys.withUnsafeBytes { keys in
-                values.withUnsafeBytes { values in
+            keys.withUnsafeBufferPointer { keys in
+                values.withUnsafeBufferPointer { values in
                     output.withUnsafeMutableBufferPointer { output in
                         var description = ldb_attention_head(
                             query_length: shape.queries, key_length: shape.keys, head_size: shape.headSize,

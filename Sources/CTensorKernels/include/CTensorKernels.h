@@ -86,15 +86,6 @@ void ldb_pack_weight_float32(const float *weight, size_t columns, size_t depth, 
 /// laid out in pairs, `[panel][depth / 2][LDB_PANEL_WIDTH][2]`, the layout AVX-512 BF16's `vdpbf16ps` reads.
 void ldb_pack_weight_bfloat16(const float *weight, size_t columns, size_t depth, uint16_t *packed);
 
-/// `ldb_pack_weight_float32` of a strided matrix: element (column, p) is
-/// `matrix[column * column_stride + p * depth_stride]` (one head of attention's keys, or its values transposed).
-void ldb_pack_matrix_float32(const float *matrix, size_t columns, size_t depth, ptrdiff_t column_stride,
-                             ptrdiff_t depth_stride, float *packed);
-
-/// `ldb_pack_weight_bfloat16` of a strided matrix, as `ldb_pack_matrix_float32`.
-void ldb_pack_matrix_bfloat16(const float *matrix, size_t columns, size_t depth, ptrdiff_t column_stride,
-                              ptrdiff_t depth_stride, uint16_t *packed);
-
 /// One matrix product `C (+)= A · B` with B a packed weight. Element (i, p) of A is
 /// `a[i * a_row_stride + p * a_depth_stride]` and element (i, j) of C is `c[i * c_row_stride + j * c_column_stride]`,
 /// so A and C may be read and written transposed (a convolution's `[channels, positions]` planes).
@@ -116,10 +107,20 @@ struct ldb_product {
 /// callers can split one product across threads by panels, or across rows by offsetting `a` and `c`.
 void ldb_packed_product(const struct ldb_product *product, size_t column_begin, size_t column_end);
 
+/// The elements (floats) of a matrix of `rows` rows packed by `ldb_pack_tiles`.
+size_t ldb_tiled_count(size_t rows, size_t depth, size_t tile_rows, int bfloat16);
+
+/// Packs a matrix as the left operand of the register-tile micro-kernels: tiles of `tile_rows` rows (the kernels'
+/// `tile_rows`), `[tile][depth][tile_rows]`, zero past the last row; element (row, p) is
+/// `matrix[row * row_stride + p * depth_stride]`. With `bfloat16`, each value is rounded to bfloat16 and the depth
+/// padded to even. (Attention's keys, and its values transposed, one head at a time.)
+void ldb_pack_tiles(const float *matrix, size_t rows, size_t depth, ptrdiff_t row_stride, ptrdiff_t depth_stride,
+                    size_t tile_rows, int bfloat16, float *packed);
+
 /// The query rows and keys of one block of `ldb_attention`: the scores it holds at once are
 /// LDB_ATTENTION_QUERY_ROWS x LDB_ATTENTION_KEY_BLOCK, whatever the sequence lengths.
 #define LDB_ATTENTION_QUERY_ROWS 96
-#define LDB_ATTENTION_KEY_BLOCK 256
+#define LDB_ATTENTION_KEY_BLOCK 240
 
 /// One head of scaled dot-product attention, `softmax(scale · q kᵀ) v`, with the keys and values packed once.
 struct ldb_attention_head {
@@ -127,11 +128,11 @@ struct ldb_attention_head {
     /// Row i of the queries is `query[i * query_row_stride ...]`, `head_size` contiguous values.
     const float *query;
     ptrdiff_t query_row_stride;
-    /// The keys as a packed weight of `key_length` columns and `head_size` depth, and the values transposed, a
-    /// packed weight of `value_size` columns and `key_length` depth (`ldb_pack_matrix_float32`, or
-    /// `ldb_pack_matrix_bfloat16` when `bfloat16`: then the queries and the probabilities are rounded to bfloat16
-    /// where they enter a product, and the products, scores, softmax and sums stay float32).
-    const void *keys, *values;
+    /// The keys (`key_length` rows of `head_size`) and the values transposed (`value_size` rows of `key_length`),
+    /// each packed by `ldb_pack_tiles` with the tile rows of the kernels that run, and with `bfloat16` when
+    /// `bfloat16`: then the queries and the probabilities are rounded to bfloat16 too where they enter a product,
+    /// and the products, scores, softmax and sums stay float32.
+    const float *keys, *values;
     int bfloat16;
     float scale;
     /// Query i attends only to keys 0...i (`is_causal=True`).
@@ -144,13 +145,12 @@ struct ldb_attention_head {
 /// The floats of scratch `ldb_attention` needs for one call (one per concurrent caller).
 static inline size_t ldb_attention_scratch_count(size_t head_size, size_t value_size) {
     size_t padded_head = (head_size + 1) & ~(size_t)1;
-    size_t padded_value = (value_size + LDB_PANEL_WIDTH - 1) / LDB_PANEL_WIDTH * LDB_PANEL_WIDTH;
-    return LDB_ATTENTION_QUERY_ROWS * (padded_head + 2 * LDB_ATTENTION_KEY_BLOCK + padded_value + 2);
+    return LDB_ATTENTION_QUERY_ROWS * (padded_head + 2 * LDB_ATTENTION_KEY_BLOCK + value_size + LDB_PANEL_WIDTH + 2);
 }
 
 /// Computes query rows `[row_begin, row_end)` of `attention` in the flash-attention manner: for each block of
 /// LDB_ATTENTION_QUERY_ROWS queries, the keys are visited in blocks of LDB_ATTENTION_KEY_BLOCK with a running
-/// maximum and sum per row (the online softmax), so no more than one block of scores ever exists.
+/// maximum and sum per query (the online softmax), so no more than one block of scores ever exists.
 /// `scratch` holds `ldb_attention_scratch_count(head_size, value_size)` floats.
 void ldb_attention(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch);
 
@@ -179,6 +179,8 @@ struct ldb_kernels {
     void (*packed_product)(const struct ldb_product *product, size_t column_begin, size_t column_end, float *scratch);
     size_t packed_product_scratch;
     void (*attention)(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch);
+    /// The rows of the micro-kernels' register tile, for `ldb_pack_tiles`.
+    size_t tile_rows;
 };
 
 /// `ldb_packed_product` with the given kernels (tests run each instruction set the machine has).
