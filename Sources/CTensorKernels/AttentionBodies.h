@@ -160,14 +160,15 @@ static void KERNEL(attention_block)(const struct ldb_attention_head *attention, 
         }
 
         // sums += values (transposed) · probabilities of this block: the block is the depth range
-        // [first_key, first_key + keys) of every tile of value channels.
-        for (size_t panel = 0; panel < panels; panel++) {
-            const void *probabilities = bfloat16
-                ? (const void *)(pairs + panel * LDB_ATTENTION_KEY_BLOCK * LDB_PANEL_WIDTH)
-                : (const void *)(scores + panel * LDB_ATTENTION_KEY_BLOCK * LDB_PANEL_WIDTH);
-            for (size_t value_tile = 0; value_tile < value_rows / ROWS; value_tile++) {
-                attention_tile(bfloat16, value_depth, attention->values + (value_tile * key_depth + first_key) * ROWS,
-                               probabilities, tile);
+        // [first_key, first_key + keys) of every tile of value channels. Each tile of values stays in the L1 cache
+        // while the query panels pass.
+        for (size_t value_tile = 0; value_tile < value_rows / ROWS; value_tile++) {
+            const float *values_tile = attention->values + (value_tile * key_depth + first_key) * ROWS;
+            for (size_t panel = 0; panel < panels; panel++) {
+                const void *probabilities = bfloat16
+                    ? (const void *)(pairs + panel * LDB_ATTENTION_KEY_BLOCK * LDB_PANEL_WIDTH)
+                    : (const void *)(scores + panel * LDB_ATTENTION_KEY_BLOCK * LDB_PANEL_WIDTH);
+                attention_tile(bfloat16, value_depth, values_tile, probabilities, tile);
                 float *sum = sums + (panel * value_rows + value_tile * ROWS) * LDB_PANEL_WIDTH;
                 for (size_t r = 0; r < ROWS; r++)
                     for (int v = 0; v < VECTORS_PER_PANEL; v++)
