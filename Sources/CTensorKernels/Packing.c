@@ -1,4 +1,5 @@
-// Packing weights for ldb_packed_product: done once per weight, so written plainly rather than per instruction set.
+// Packing weights for ldb_packed_product, and attention's keys and values for ldb_attention: done once per weight or per
+// head, so written plainly rather than per instruction set.
 
 #include "CTensorKernels.h"
 

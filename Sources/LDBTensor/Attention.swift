@@ -116,7 +116,7 @@ func fusedAttentionIsFaster(queryLength: Int, headSize: Int) -> Bool {
 /// row, and the product with the values by another, each worker holding one block of `queryChunkSize` x keys
 /// scores (by default as many rows as keep `attentionScoreBudget` floats).
 func attentionByScoreBlocks(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool,
-                                    queryChunkSize: Int?) -> Tensor {
+                            queryChunkSize: Int?) -> Tensor {
     let (batch, queryLength, channels) = (query.shape[0], query.shape[1], query.shape[2])
     let (keyLength, valueChannels) = (key.shape[1], value.shape[2])
     let headSize = channels / heads, valueHeadSize = valueChannels / heads
