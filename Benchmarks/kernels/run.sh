@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds packed_products.c with CTensorKernels (clang -O3, as SwiftPM builds it) and runs it: ldb's packed
-# products against OpenBLAS's sgemm at SD 1.5 UNet shapes, one thread, and the peak FMA rate, in GFLOP/s.
+# Builds packed_products.c and attention.c with CTensorKernels (clang -O3, as SwiftPM builds it) and runs them:
+# ldb's packed products against OpenBLAS's sgemm at SD 1.5 UNet shapes, one thread, and the peak FMA rate, in
+# GFLOP/s (fastest of K runs per figure); then the fused attention against the sgemm attention it replaced at
+# SD 1.5 shapes, 2 threads, in milliseconds (median of K runs).
 #
-#   Benchmarks/kernels/run.sh [--repeat K]     (fastest of K runs per figure, default 5)
+#   Benchmarks/kernels/run.sh [--repeat K]     (default 5)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 repeat=5
@@ -15,6 +17,10 @@ for source in "$kernels"/*.c; do
 done
 clang -O3 -I"$kernels/include" $(pkg-config --cflags openblas) "$root/Benchmarks/kernels/packed_products.c" \
     "$build"/*.o $(pkg-config --libs openblas) -lm -o "$build/packed_products"
+clang -O3 -I"$kernels/include" $(pkg-config --cflags openblas) "$root/Benchmarks/kernels/attention.c" \
+    "$build"/*.o $(pkg-config --libs openblas) -lm -lpthread -o "$build/attention"
 echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "openblas core: $(OPENBLAS_VERBOSE=2 "$build/packed_products" 0 2>&1 | sed -n 's/^Core: *//p' | head -n 1)"
 "$build/packed_products" "$repeat"
+echo
+"$build/attention" "$repeat"

@@ -90,3 +90,12 @@ void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ld
     kernels->packed_product(product, column_begin, column_end, scratch);
     free(scratch);
 }
+
+void ldb_attention(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch) {
+    chosen->attention(attention, row_begin, row_end, scratch);
+}
+
+void ldb_attention_using(const struct ldb_kernels *kernels, const struct ldb_attention_head *attention, size_t row_begin,
+                         size_t row_end, float *scratch) {
+    kernels->attention(attention, row_begin, row_end, scratch);
+}

@@ -240,6 +240,7 @@ static void KERNEL(winograd_output)(const float *products, size_t out_channels, 
 }
 
 #include "PackedProductBodies.h"
+#include "AttentionBodies.h"
 
 const struct ldb_kernels KERNEL_TABLE = {
     .instruction_set = INSTRUCTION_SET,
@@ -256,4 +257,6 @@ const struct ldb_kernels KERNEL_TABLE = {
     .winograd_output = KERNEL(winograd_output),
     .packed_product = KERNEL(packed_product),
     .packed_product_scratch = PACKED_PRODUCT_SCRATCH,
+    .attention = KERNEL(attention),
+    .tile_rows = ROWS,
 };

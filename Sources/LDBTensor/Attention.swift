@@ -1,11 +1,25 @@
+import CTensorKernels
+
+/// The arithmetic of attention's two matrix products.
+public enum AttentionPrecision: Sendable {
+    /// float32 throughout, matched to PyTorch's float32 attention.
+    case float32
+    /// The bfloat16 compute mode: queries, keys, values and the softmax probabilities rounded to bfloat16 where
+    /// they enter a product; products accumulated, scores and the softmax computed in float32.
+    case bfloat16
+}
+
 /// Multi-head scaled dot-product attention, `softmax(q kᵀ / √d) v` per head, as
 /// `torch.nn.functional.scaled_dot_product_attention` applied after diffusers splits the heads.
 ///
 /// The inputs keep the heads side by side in their last dimension (`[B, L, heads · d]`, the layout of the
-/// `to_q`/`to_k`/`to_v` projections), and each head is read in place through BLAS leading dimensions, so no
-/// transposes are made. The work is split into tasks of one head and `queryChunkSize` query rows each; the
-/// workers take the tasks in turn, each with its own block of scores and single-threaded matrix products, so
-/// a 4096-token self-attention never materialises 4096×4096 scores.
+/// `to_q`/`to_k`/`to_v` projections), and each head is read in place, so no transposes are made. Each head's keys
+/// and values are packed once (in parallel over heads), then the work is split into tasks of one head and
+/// `queryChunkSize` query rows, which the workers take in turn through the fused kernel (`ldb_attention`): blocks of
+/// queries against blocks of keys with a running softmax, so no more than a block of scores ever exists. float32
+/// shapes where the fused kernel measured slower (`fusedAttentionIsFaster`) take the score-block path instead:
+/// per task, the scores by one sgemm, a softmax per row, and the product with the values by another. See
+/// docs/algorithm.md, "Attention".
 ///
 /// - Parameters:
 ///   - query: `[B, Lq, heads · d]`.
@@ -14,11 +28,12 @@
 ///   - heads: the number of heads the channels split into.
 ///   - causal: when `true`, query `i` attends only to keys `0...i` (CLIP's text encoder), as
 ///     `is_causal=True`.
-///   - queryChunkSize: the number of query rows whose scores are computed together; by default as many as
-///     keep one block of scores within `attentionScoreBudget` floats.
+///   - precision: float32 (the default), or the bfloat16 compute mode's arithmetic.
+///   - queryChunkSize: the number of query rows of one task; by default two of the fused kernel's query blocks,
+///     or on the score-block path as many as keep one block of scores within `attentionScoreBudget` floats.
 /// - Returns: `[B, Lq, heads · dv]`, heads side by side again, ready for `to_out`.
 public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool = false,
-                      queryChunkSize: Int? = nil) -> Tensor {
+                      precision: AttentionPrecision = .float32, queryChunkSize: Int? = nil) -> Tensor {
     precondition(query.rank == 3 && key.rank == 3 && value.rank == 3,
                  "attention: query \(query.shape), key \(key.shape) and value \(value.shape) must be [B, L, C]")
     let (batch, queryLength, channels) = (query.shape[0], query.shape[1], query.shape[2])
@@ -34,6 +49,78 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
     guard batch * queryLength * valueChannels > 0, keyLength > 0 else {
         return Tensor(shape: [batch, queryLength, valueChannels])
     }
+    if precision == .float32 && !fusedAttentionIsFaster(queryLength: queryLength, headSize: headSize) {
+        return attentionByScoreBlocks(query: query, key: key, value: value, heads: heads, causal: causal,
+                                      queryChunkSize: queryChunkSize)
+    }
+    let bfloat16: Int32 = precision == .bfloat16 ? 1 : 0
+    let tileRows = ldb_kernels_in_use().pointee.tile_rows
+    let keyElements = ldb_tiled_count(keyLength, headSize, tileRows, bfloat16)
+    let headElements = keyElements + ldb_tiled_count(valueHeadSize, keyLength, tileRows, bfloat16)
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: batch * heads * headElements)
+    defer { packed.deallocate() }
+    let scratchCount = ldb_attention_scratch_count(headSize, valueHeadSize)
+    let scratch = UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workerCount * scratchCount)
+    defer { scratch.deallocate() }
+    let chunkSize = min(queryLength, queryChunkSize ?? 2 * Int(LDB_ATTENTION_QUERY_ROWS))
+    let chunksPerHead = (queryLength + chunkSize - 1) / chunkSize
+    var result = Tensor.uninitializedScalars(count: batch * queryLength * valueChannels)
+    query.scalars.withUnsafeBufferPointer { query in
+        key.scalars.withUnsafeBufferPointer { key in
+            value.scalars.withUnsafeBufferPointer { value in
+                result.withUnsafeMutableBufferPointer { output in
+                    let query = query.baseAddress!, key = key.baseAddress!, value = value.baseAddress!
+                    nonisolated(unsafe) let output = output.baseAddress!
+                    // A head's keys, keyLength rows of headSize, and its values transposed, valueHeadSize rows of
+                    // keyLength, in the micro-kernels' tiles.
+                    Parallel.forEachTask(count: batch * heads) { _, itemHead in
+                        let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+                        let packedKeys = packed + itemHead * headElements
+                        ldb_pack_tiles(key + item * keyLength * channels + head * headSize, keyLength, headSize,
+                                       channels, 1, tileRows, bfloat16, packedKeys)
+                        ldb_pack_tiles(value + item * keyLength * valueChannels + head * valueHeadSize, valueHeadSize,
+                                       keyLength, 1, valueChannels, tileRows, bfloat16, packedKeys + keyElements)
+                    }
+                    Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
+                        let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
+                        let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+                        let packedKeys = packed + itemHead * headElements
+                        var description = ldb_attention_head(
+                            query_length: queryLength, key_length: keyLength, head_size: headSize,
+                            value_size: valueHeadSize,
+                            query: query + item * queryLength * channels + head * headSize, query_row_stride: channels,
+                            keys: packedKeys, values: packedKeys + keyElements, bfloat16: bfloat16,
+                            scale: scale, causal: causal ? 1 : 0,
+                            output: output + item * queryLength * valueChannels + head * valueHeadSize,
+                            output_row_stride: valueChannels)
+                        let firstRow = chunk * chunkSize
+                        ldb_attention(&description, firstRow, min(queryLength, firstRow + chunkSize),
+                                      scratch + worker * scratchCount)
+                    }
+                }
+            }
+        }
+    }
+    return Tensor(shape: [batch, queryLength, valueChannels], scalars: result)
+}
+
+/// Whether the fused kernel beats the score-block path for float32 attention of this shape. Measured at SD 1.5's
+/// shapes (Benchmarks/kernels/run.sh, BENCHMARKS.md "Fused attention"): faster with heads of 40 and 80 channels
+/// from 256 queries up; slower with heads of 160 (the UNet's deepest level) and 512 (the VAE's single head), and
+/// with CLIP's 77 queries, less than one of the kernel's query blocks.
+func fusedAttentionIsFaster(queryLength: Int, headSize: Int) -> Bool {
+    headSize <= 80 && queryLength >= Int(LDB_ATTENTION_QUERY_ROWS)
+}
+
+/// float32 attention by blocks of scores: per head and chunk of query rows, the scores by one sgemm, a softmax per
+/// row, and the product with the values by another, each worker holding one block of `queryChunkSize` x keys
+/// scores (by default as many rows as keep `attentionScoreBudget` floats).
+func attentionByScoreBlocks(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool,
+                            queryChunkSize: Int?) -> Tensor {
+    let (batch, queryLength, channels) = (query.shape[0], query.shape[1], query.shape[2])
+    let (keyLength, valueChannels) = (key.shape[1], value.shape[2])
+    let headSize = channels / heads, valueHeadSize = valueChannels / heads
+    let scale = 1 / Float(headSize).squareRoot()
     var result = Tensor.uninitializedScalars(count: batch * queryLength * valueChannels)
     let chunkSize = min(queryLength, queryChunkSize ?? max(1, attentionScoreBudget / keyLength))
     let chunksPerHead = (queryLength + chunkSize - 1) / chunkSize
@@ -79,7 +166,19 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
     return Tensor(shape: [batch, queryLength, valueChannels], scalars: result)
 }
 
-/// The most attention scores one worker holds at once by default (4 MiB: 256 query rows of a 4096-token
-/// self-attention). Measured at SD 1.5's shapes (kernel-benchmark), 64 rows, which fit the L2 cache, were slower:
-/// OpenBLAS repacks a head's keys and values for every block, and larger blocks pay that less often.
-public let attentionScoreBudget = 1 << 20
+/// The most attention scores one worker of the score-block path holds at once by default (4 MiB: 256 query rows
+/// of a 4096-token self-attention). Measured at SD 1.5's shapes (kernel-benchmark), 64 rows, which fit the L2 cache,
+/// were slower: OpenBLAS repacks a head's keys and values for every block, and larger blocks pay that less often.
+let attentionScoreBudget = 1 << 20
+
+/// At most the bytes `attention` allocates besides its result for keys and values of `[batch, keyLength, channels]`
+/// split into `heads` heads, whatever the query length and the path: the fused kernel's packed keys and values
+/// and one block of scratch per worker, or the score-block path's blocks.
+public func attentionWorkspaceBytes(batch: Int, keyLength: Int, channels: Int, heads: Int) -> Int {
+    let headSize = channels / max(1, heads)
+    let tileRows = ldb_kernels_in_use().pointee.tile_rows
+    let packed = batch * heads * (ldb_tiled_count(keyLength, headSize, tileRows, 0) + ldb_tiled_count(headSize, keyLength, tileRows, 0))
+    let fused = packed + Parallel.workerCount * ldb_attention_scratch_count(headSize, headSize)
+    let scoreBlocks = Parallel.workerCount * max(attentionScoreBudget, keyLength)
+    return max(fused, scoreBlocks) * MemoryLayout<Float>.stride
+}

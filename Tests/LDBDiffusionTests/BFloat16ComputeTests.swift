@@ -5,8 +5,8 @@ import Testing
 
 /// Networks loaded with `WeightPrecision.bfloat16` (`--compute bf16`) against PyTorch's bfloat16 autocast on the
 /// same inputs (Fixtures/scripts/bfloat16_fixtures.py): ldb's error against float32 may not exceed 1.5 times
-/// PyTorch's. (Autocast also rounds each product's output and the attention to bfloat16, which ldb keeps in
-/// float32, so ldb's error is expected below PyTorch's.)
+/// PyTorch's. (Autocast also rounds each product's output to bfloat16, which ldb keeps in float32, so ldb's error
+/// is expected below PyTorch's.)
 @Suite struct BFloat16ComputeTests {
     private static var tinySD1: ModelFolder {
         get throws { try ModelFolder(url: ModelFolderFixtures.model("tiny-sd1")) }
@@ -55,6 +55,14 @@ import Testing
         let oursError = Self.relativeError(ours, float32), torchError = Self.relativeError(autocast, float32)
         #expect(oursError <= 1.5 * torchError, "ldb bf16 \(oursError), PyTorch autocast \(torchError)")
         #expect(oursError > 1e-4)
+    }
+
+    /// Attention computes in bfloat16 exactly when its projections do.
+    @Test func attentionFollowsItsProjectionsPrecision() throws {
+        let bfloat16 = try Self.tinySD1.autoencoder(precision: .bfloat16).decoder.midBlock.attention
+        let float32 = try Self.tinySD1.autoencoder(precision: .float32).decoder.midBlock.attention
+        #expect(bfloat16?.precision == .bfloat16)
+        #expect(float32?.precision == .float32)
     }
 
     @Test func bfloat16WeightsTakeHalfTheMemory() throws {

@@ -36,12 +36,15 @@ func convolution(_ name: String, channels: Int, out: Int, size: Int, kernel: Int
     return Case(name: name, flops: flops) { input.conv2d(weight: weight, bias: bias, padding: Padding2D(kernel / 2)) }
 }
 
-func selfAttention(_ name: String, tokens: Int, channels: Int, heads: Int, keys: Int? = nil) -> Case {
+func selfAttention(_ name: String, tokens: Int, channels: Int, heads: Int, keys: Int? = nil,
+                   precision: AttentionPrecision = .float32) -> Case {
     let query = random([1, tokens, channels], seed: 4)
     let key = random([1, keys ?? tokens, channels], seed: 5)
     let value = random([1, keys ?? tokens, channels], seed: 6)
     let flops = 4.0 * Double(tokens * (keys ?? tokens) * channels)
-    return Case(name: name, flops: flops) { attention(query: query, key: key, value: value, heads: heads) }
+    return Case(name: name, flops: flops) {
+        attention(query: query, key: key, value: value, heads: heads, precision: precision)
+    }
 }
 
 func linear(_ name: String, rows: Int, input: Int, output: Int) -> Case {
@@ -83,6 +86,10 @@ let cases: [Case] = [
     linear("UNet linear 4096x320 -> 2560 (GEGLU in)", rows: 4096, input: 320, output: 2560),
     selfAttention("UNet self-attention 4096 tokens, 320 ch, 8 heads", tokens: 4096, channels: 320, heads: 8),
     selfAttention("UNet cross-attention 4096x77, 320 ch, 8 heads", tokens: 4096, channels: 320, heads: 8, keys: 77),
+    selfAttention("UNet self-attention 4096 tokens, 320 ch, 8 heads, bf16", tokens: 4096, channels: 320, heads: 8,
+                  precision: .bfloat16),
+    selfAttention("UNet cross-attention 4096x77, 320 ch, 8 heads, bf16", tokens: 4096, channels: 320, heads: 8,
+                  keys: 77, precision: .bfloat16),
     groupNormSiLU("UNet group norm + SiLU 320 @64x64", channels: 320, size: 64),
     elementwise("UNet GEGLU gate 4096x2560", shape: [1, 4096, 2560]) { $0.geglu() },
     convolution("VAE conv 3x3 512->512 @64x64", channels: 512, out: 512, size: 64, kernel: 3),
@@ -90,6 +97,8 @@ let cases: [Case] = [
     convolution("VAE conv 3x3 256->256 @256x256", channels: 256, out: 256, size: 256, kernel: 3),
     convolution("VAE conv 3x3 128->128 @512x512", channels: 128, out: 128, size: 512, kernel: 3),
     selfAttention("VAE mid attention 4096 tokens, 512 ch, 1 head", tokens: 4096, channels: 512, heads: 1),
+    selfAttention("VAE mid attention 4096 tokens, 512 ch, 1 head, bf16", tokens: 4096, channels: 512, heads: 1,
+                  precision: .bfloat16),
     groupNormSiLU("VAE group norm + SiLU 128 @512x512", channels: 128, size: 512),
     elementwise("VAE add 128 @512x512", shape: [1, 128, 512, 512]) { $0 + $0 },
 ]

@@ -107,6 +107,53 @@ struct ldb_product {
 /// callers can split one product across threads by panels, or across rows by offsetting `a` and `c`.
 void ldb_packed_product(const struct ldb_product *product, size_t column_begin, size_t column_end);
 
+/// The elements (floats) of a matrix of `rows` rows packed by `ldb_pack_tiles`.
+size_t ldb_tiled_count(size_t rows, size_t depth, size_t tile_rows, int bfloat16);
+
+/// Packs a matrix as the left operand of the register-tile micro-kernels: tiles of `tile_rows` rows (the kernels'
+/// `tile_rows`), `[tile][depth][tile_rows]`, zero past the last row; element (row, p) is
+/// `matrix[row * row_stride + p * depth_stride]`. With `bfloat16`, each value is rounded to bfloat16 and the depth
+/// padded to even. (Attention's keys, and its values transposed, one head at a time.)
+void ldb_pack_tiles(const float *matrix, size_t rows, size_t depth, ptrdiff_t row_stride, ptrdiff_t depth_stride,
+                    size_t tile_rows, int bfloat16, float *packed);
+
+/// The query rows and keys of one block of `ldb_attention`: the scores it holds at once are
+/// LDB_ATTENTION_QUERY_ROWS x LDB_ATTENTION_KEY_BLOCK, whatever the sequence lengths.
+#define LDB_ATTENTION_QUERY_ROWS 96
+#define LDB_ATTENTION_KEY_BLOCK 240
+
+/// One head of scaled dot-product attention, `softmax(scale · q kᵀ) v`, with the keys and values packed once.
+struct ldb_attention_head {
+    size_t query_length, key_length, head_size, value_size;
+    /// Row i of the queries is `query[i * query_row_stride ...]`, `head_size` contiguous values.
+    const float *query;
+    ptrdiff_t query_row_stride;
+    /// The keys (`key_length` rows of `head_size`) and the values transposed (`value_size` rows of `key_length`),
+    /// each packed by `ldb_pack_tiles` with the tile rows of the kernels that run, and with `bfloat16` when
+    /// `bfloat16`: then the queries and the probabilities are rounded to bfloat16 too where they enter a product,
+    /// and the products, scores, softmax and sums stay float32.
+    const float *keys, *values;
+    int bfloat16;
+    float scale;
+    /// Query i attends only to keys 0...i (`is_causal=True`).
+    int causal;
+    /// Row i of the result is written to `output[i * output_row_stride ...]`, `value_size` contiguous values.
+    float *output;
+    ptrdiff_t output_row_stride;
+};
+
+/// The floats of scratch `ldb_attention` needs for one call (one per concurrent caller).
+static inline size_t ldb_attention_scratch_count(size_t head_size, size_t value_size) {
+    size_t padded_head = (head_size + 1) & ~(size_t)1;
+    return LDB_ATTENTION_QUERY_ROWS * (padded_head + 2 * LDB_ATTENTION_KEY_BLOCK + value_size + LDB_PANEL_WIDTH + 2);
+}
+
+/// Computes query rows `[row_begin, row_end)` of `attention` in the flash-attention manner: for each block of
+/// LDB_ATTENTION_QUERY_ROWS queries, the keys are visited in blocks of LDB_ATTENTION_KEY_BLOCK with a running
+/// maximum and sum per query (the online softmax), so no more than one block of scores ever exists.
+/// `scratch` holds `ldb_attention_scratch_count(head_size, value_size)` floats.
+void ldb_attention(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch);
+
 /// One implementation of every kernel above, for one instruction set.
 struct ldb_kernels {
     /// "avx512bf16", "avx512", "avx2" or "baseline".
@@ -131,11 +178,18 @@ struct ldb_kernels {
     /// `scratch` holds `packed_product_scratch` floats.
     void (*packed_product)(const struct ldb_product *product, size_t column_begin, size_t column_end, float *scratch);
     size_t packed_product_scratch;
+    void (*attention)(const struct ldb_attention_head *attention, size_t row_begin, size_t row_end, float *scratch);
+    /// The rows of the micro-kernels' register tile, for `ldb_pack_tiles`.
+    size_t tile_rows;
 };
 
 /// `ldb_packed_product` with the given kernels (tests run each instruction set the machine has).
 void ldb_packed_product_using(const struct ldb_kernels *kernels, const struct ldb_product *product, size_t column_begin,
                               size_t column_end);
+
+/// `ldb_attention` with the given kernels.
+void ldb_attention_using(const struct ldb_kernels *kernels, const struct ldb_attention_head *attention, size_t row_begin,
+                         size_t row_end, float *scratch);
 
 /// The kernels the functions above call: the widest instruction set this CPU supports.
 const struct ldb_kernels *ldb_kernels_in_use(void);

@@ -16,6 +16,12 @@ struct LinearWeights: Sendable {
     func callAsFunction(_ input: Tensor) -> Tensor {
         input.linear(weight: weight, bias: bias)
     }
+
+    /// Whether products with this layer compute in bfloat16 (its weight was packed for the bfloat16 compute mode).
+    var computesInBFloat16: Bool {
+        if case .bfloat16 = weight { return true }
+        return false
+    }
 }
 
 /// The scale and shift of a `torch.nn.LayerNorm` over the last dimension.

@@ -10,8 +10,9 @@ public enum WeightPrecision: String, Sendable, CaseIterable {
     case float16
     /// The bfloat16 compute mode (`--compute bf16`): the large matrices rounded to bfloat16 (ties to even) and
     /// packed once at load, and every product with them rounding its other operand (the activations) to
-    /// bfloat16 and accumulating in float32; everything else — biases, norms, element-wise work, attention — in
-    /// float32. Half the weight memory, and results within bfloat16's rounding of float32's (PyTorch's
-    /// `torch.autocast("cpu", dtype=torch.bfloat16)` computes alike). See docs/algorithm.md, "bfloat16 compute".
+    /// bfloat16 and accumulating in float32, the UNet's and VAE's attention products alike; everything else —
+    /// biases, norms, element-wise work, softmax — in float32. Half the weight memory, and results within
+    /// bfloat16's rounding of float32's (PyTorch's `torch.autocast("cpu", dtype=torch.bfloat16)` computes
+    /// alike). See docs/algorithm.md, "bfloat16 compute".
     case bfloat16
 }

@@ -11,8 +11,9 @@ import LDBTensor
 public struct ActivationMemory: Equatable, Sendable {
     /// Bytes of the largest activation of the VAE decoder, its encoder and the UNet.
     public let decoder: Int, encoder: Int, unet: Int
-    /// Bytes of the attention score blocks, one per core (LDBTensor's `attention` gives each worker one).
-    public let attentionScores: Int
+    /// Bytes of attention's workspace (LDBTensor's `attentionWorkspaceBytes`) at the larger of the UNet's first
+    /// level (batch 2) and the VAE's mid block (one head as wide as its channels).
+    public let attentionWorkspace: Int
     /// Address space OpenBLAS reserves: a 128 MiB buffer for each thread that calls it, taken on its first
     /// product (`blas_memory_alloc`) and only touched as far as the products need. Under an address-space limit
     /// that cannot hold them, OpenBLAS retries forever instead of failing.
@@ -47,16 +48,18 @@ public struct ActivationMemory: Equatable, Sendable {
         // joins two levels' channels. Both at the first level, batch 2.
         let firstLevel = unetConfiguration.blockOutChannels.first ?? 0
         unet = 2 * 8 * firstLevel * tokens * float
-        attentionScores = ProcessInfo.processInfo.activeProcessorCount * attentionScoreBudget * float
+        attentionWorkspace = max(attentionWorkspaceBytes(batch: 2, keyLength: tokens, channels: firstLevel, heads: 1),
+                              attentionWorkspaceBytes(batch: 1, keyLength: tokens, channels: vae.blockOutChannels.last ?? 0,
+                                                      heads: 1))
         // The worker threads and the calling thread.
         blasBuffers = (ProcessInfo.processInfo.activeProcessorCount + 1) * (128 << 20)
     }
 
     /// The estimate of the memory a render needs beyond the loaded weights: the multiple of the largest
-    /// activation, the attention score blocks, and the pictures the engine holds at full resolution (24 bytes a
+    /// activation, attention's workspace, and the pictures the engine holds at full resolution (24 bytes a
     /// pixel: the decoded picture and the base's pixels in float32).
     public func renderBytes(width: Int, height: Int) -> Int {
         let largest = Double(max(decoder, encoder, unet))
-        return Int(largest * Self.largestActivationMultiple) + attentionScores + 24 * width * height
+        return Int(largest * Self.largestActivationMultiple) + attentionWorkspace + 24 * width * height
     }
 }
