@@ -33,9 +33,19 @@ struct CacheKeys: Sendable {
     /// keys are those made before either could be chosen).
     init(identity: ModelIdentity, scheduler: SchedulerConfig) {
         model = ModelDescription(fingerprint: identity.fingerprint, variant: identity.variant,
-                                 weights: identity.precision == .float32 ? nil : identity.precision.rawValue,
+                                 weights: Self.weightsDescription(identity.precision),
                                  backend: identity.backend == ModelIdentity.cpuBackend ? nil : identity.backend,
                                  scheduler: SchedulerDescription(scheduler))
+    }
+
+    /// How a precision other than float32 is described. bfloat16's second revision runs attention in bfloat16
+    /// too (the first ran it in float32), so it computes other numbers and must not meet the first's entries.
+    private static func weightsDescription(_ precision: WeightPrecision) -> String? {
+        switch precision {
+        case .float32: nil
+        case .float16: precision.rawValue
+        case .bfloat16: "\(precision.rawValue)-2"
+        }
     }
 
     /// Key of the base trajectory Z[0...N]. A generated base depends on its prompt, negative prompt, guidance and

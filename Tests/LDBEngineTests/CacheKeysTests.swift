@@ -21,6 +21,16 @@ import Testing
             .hasPrefix("\(CacheKeys.version):render:"))
     }
 
+    /// Each precision computes other numbers: three distinct keys, float32's the same as no precision given.
+    @Test func baseKeyFollowsTheWeightPrecision() {
+        let bases = WeightPrecision.allCases.map { precision in
+            CacheKeys(modelFingerprint: String(repeating: "a", count: 64), variant: nil, weightPrecision: precision,
+                      scheduler: SchedulerConfig()).base(settings)
+        }
+        #expect(Set(bases).count == WeightPrecision.allCases.count)
+        #expect(bases[WeightPrecision.allCases.firstIndex(of: .float32)!] == keys.base(settings))
+    }
+
     @Test func baseKeyFollowsTheModelAndTheBaseParameters() {
         let base = keys.base(settings)
         var scheduler = SchedulerConfig()
