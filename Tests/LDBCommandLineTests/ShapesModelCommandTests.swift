@@ -17,8 +17,7 @@ struct ShapesModelCommandTests {
         #expect(result.stdout.split(separator: "\n").filter { $0.contains("parameters") }.allSatisfy { $0.contains("F16") })
     }
 
-    @Test(.disabled("the committed shapes checkpoint (UNet step 1400) follows its prompts only a little (3 of 24 colors): Fixtures/README.md"))
-    func aYellowStarLayerPaintsItsBoxAndLeavesTheRestAlone() throws {
+    @Test func aYellowStarLayerPaintsItsBoxAndLeavesTheRestAlone() throws {
         let scratch = try Scratch()
         let project = scratch.path("stars.ldbproj"), base = scratch.path("base.png"), edited = scratch.path("edited.png")
         try ldbOK("new", project, "--model", ProbeCommandTests.model("shapes"),

@@ -15,8 +15,8 @@ struct Demo: ParsableCommand {
             are shown. DIR receives each layer's mask, each step's picture, contact-sheet.png (all of them side \
             by side, enlarged) and report.md. The bundled model was trained in this repository on a toy world \
             of colored shapes (circles, squares, triangles, stars, rings and stripes in twelve colors, on plain, \
-            horizon and gradient backgrounds) at 64x64 pixels, and knows nothing else; the committed checkpoint \
-            is undertrained and follows its prompts only a little (see README.md).
+            horizon and gradient backgrounds) at 64x64 pixels, and knows nothing else: it paints the colors its \
+            prompts name, as blobs more than crisp shapes (see README.md).
             """
     )
 
@@ -66,9 +66,9 @@ struct Demo: ParsableCommand {
             .render(dream, path("0-base.png"), "the base picture, no layer yet", row: .inputs),
             .mask(starMask, row: .inputs), .mask(ringMask, row: .inputs),
             .command(["layer", "add", dream, "--name", "star", "--prompt", "a yellow star",
-                      "--mask", path("star-mask.png"), "--seed", "7"] + layer),
+                      "--mask", path("star-mask.png"), "--seed", "1"] + layer),
             .command(["layer", "add", dream, "--name", "ring", "--prompt", "a white ring",
-                      "--mask", path("ring-mask.png"), "--seed", "11"] + layer),
+                      "--mask", path("ring-mask.png"), "--seed", "4"] + layer),
             .render(dream, path("1-two-layers.png"), "two layers: each regenerates its mask", row: .edits),
             .render(dream, path("1-again.png"), "render again, nothing changed", row: nil),
             .command(["layer", "hide", dream, "star"]),
@@ -85,7 +85,7 @@ struct Demo: ParsableCommand {
                       "--prompt", "a red square and a yellow circle on a cyan sky over green grass"]),
             .picture(picture, row: .picture), .mask(skyMask, row: .picture),
             .command(["layer", "add", photo, "--name", "sky", "--prompt", "a white star",
-                      "--mask", path("sky-mask.png"), "--seed", "5"] + layer),
+                      "--mask", path("sky-mask.png"), "--seed", "6"] + layer),
             .render(photo, path("6-picture-edit.png"), "picture: inversion, one layer, finish", row: .picture),
             .command(["info", photo]),
         ]
