@@ -127,6 +127,8 @@ def label(implementation: str) -> str:
 
 def baseline(implementation: str, implementations: list[str]) -> str:
     """The PyTorch run an implementation is timed against: autocast for a bfloat16 one, when it ran."""
+    if implementation.startswith("torch"):
+        return "torch"
     return "torch-bf16" if implementation.endswith("-bf16") and "torch-bf16" in implementations else "torch"
 
 
