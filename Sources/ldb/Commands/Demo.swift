@@ -50,7 +50,7 @@ struct Demo: ParsableCommand {
             try FileManager.default.removeItem(atPath: project)
         }
         // Two layers that overlap in the middle, so that their order shows; a third for the picture's sky.
-        let starMask = try Mask.rectangle(width: 64, height: 64, x: 34, y: 2, w: 28, h: 28)
+        let starMask = try Mask.rectangle(width: 64, height: 64, x: 20, y: 2, w: 40, h: 34)
         let ringMask = try Demo.circleMask(width: 64, height: 64, centerX: 28, centerY: 30, radius: 15)
         let skyMask = try Mask.rectangle(width: 64, height: 64, x: 2, y: 2, w: 26, h: 22)
         for (mask, name) in [(starMask, "star-mask.png"), (ringMask, "ring-mask.png"), (skyMask, "sky-mask.png")] {
