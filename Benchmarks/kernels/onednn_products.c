@@ -1,8 +1,8 @@
 // oneDNN's matmul (libdnnl 2.6, the library PyTorch uses on CPUs) against OpenBLAS's sgemm and ldb's packed
 // products at the Stable Diffusion 1.5 UNet's shapes, one thread, in GFLOP/s: the measurement behind the choice
-// of issue 13 (BENCHMARKS.md, "oneDNN"). Built and run by onednn.sh:
+// of issue 13 (BENCHMARKS.md, "oneDNN"). Built and run by run.sh --onednn:
 //
-//     Benchmarks/kernels/onednn.sh [--repeat K]
+//     Benchmarks/kernels/run.sh --onednn [--repeat K]
 //
 // oneDNN gets its best case: the weights reordered once into the layout its matmul asks for (format "any"),
 // outside the timed region, as a packed-once weight would be; bfloat16 runs with bf16 activations and weights
@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "CTensorKernels.h"
+#include "unet_products.h"
 
 #define CHECK(call)                                                                   \
     do {                                                                              \
@@ -124,16 +125,12 @@ int main(int argc, char **argv) {
     printf("oneDNN %d.%d.%d, effective ISA %d (see dnnl_cpu_isa_t); ldb kernels in use: %s\n", version->major,
            version->minor, version->patch, (int)dnnl_get_effective_cpu_isa(), ldb_kernels_in_use()->instruction_set);
 
-    int shapes[][3] = {{4096, 320, 320}, {4096, 320, 2560}, {4096, 1280, 320}, {1024, 5760, 640},
-                       {1024, 320, 320}, {64, 11520, 1280}, {77, 768, 320}};
     char implementations[2][128] = {"", ""};
     printf("| rows x depth x columns | OpenBLAS sgemm | oneDNN fp32 | ldb packed fp32 | oneDNN bf16 | ldb packed bf16 |\n");
     printf("|---|---|---|---|---|---|\n");
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        int m = shapes[s][0], k = shapes[s][1], n = shapes[s][2];
-        float *a = malloc(sizeof(float) * m * k), *w = malloc(sizeof(float) * n * k), *c = malloc(sizeof(float) * m * n);
-        for (long i = 0; i < (long)m * k; i++) a[i] = (rand() % 2001 - 1000) / 1000.0f;
-        for (long i = 0; i < (long)n * k; i++) w[i] = (rand() % 2001 - 1000) / 1000.0f;
+    for (size_t s = 0; s < UNET_PRODUCT_COUNT; s++) {
+        int m = unet_products[s][0], k = unet_products[s][1], n = unet_products[s][2];
+        float *a = random_floats((long)m * k), *w = random_floats((long)n * k), *c = malloc(sizeof(float) * m * n);
         float *packed32 = aligned_alloc(64, sizeof(float) * ldb_packed_weight_count(n, k, 0));
         uint16_t *packed16 = aligned_alloc(64, 2 * ldb_packed_weight_count(n, k, 1));
         ldb_pack_weight_float32(w, n, k, packed32);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "CTensorKernels.h"
+#include "unet_products.h"
 
 static double now(void) {
     struct timespec time;
@@ -49,16 +50,10 @@ int main(int argc, char **argv) {
     }
     printf("peak fp32 FMA (8 lanes, one thread): %.1f GFLOP/s\n\n", 2.0 * 8 * 12 * iterations / best / 1e9);
 
-    // rows x depth x columns: attention projections, the feed-forward in and out, a 3x3 convolution by im2col at
-    // 32x32 and 8x8, one Winograd position at 64x64, and the text-conditioned projections.
-    int shapes[][3] = {{4096, 320, 320}, {4096, 320, 2560}, {4096, 1280, 320}, {1024, 5760, 640},
-                       {1024, 320, 320}, {64, 11520, 1280}, {77, 768, 320}};
     printf("| rows x depth x columns | OpenBLAS sgemm | packed fp32 | packed bf16 |\n|---|---|---|---|\n");
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
-        int m = shapes[s][0], k = shapes[s][1], n = shapes[s][2];
-        float *a = malloc(sizeof(float) * m * k), *w = malloc(sizeof(float) * n * k), *c = malloc(sizeof(float) * m * n);
-        for (long i = 0; i < (long)m * k; i++) a[i] = (rand() % 2001 - 1000) / 1000.0f;
-        for (long i = 0; i < (long)n * k; i++) w[i] = (rand() % 2001 - 1000) / 1000.0f;
+    for (size_t s = 0; s < UNET_PRODUCT_COUNT; s++) {
+        int m = unet_products[s][0], k = unet_products[s][1], n = unet_products[s][2];
+        float *a = random_floats((long)m * k), *w = random_floats((long)n * k), *c = malloc(sizeof(float) * m * n);
         float *packed32 = aligned_alloc(64, sizeof(float) * ldb_packed_weight_count(n, k, 0));
         uint16_t *packed16 = aligned_alloc(64, 2 * ldb_packed_weight_count(n, k, 1));
         ldb_pack_weight_float32(w, n, k, packed32);

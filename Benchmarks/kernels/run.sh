@@ -4,11 +4,25 @@
 # GFLOP/s (fastest of K runs per figure); then the fused attention against the sgemm attention it replaced at
 # SD 1.5 shapes, 2 threads, in milliseconds (median of K runs).
 #
-#   Benchmarks/kernels/run.sh [--repeat K]     (default 5)
+# With --onednn, also onednn_products.c: oneDNN's matmul (Debian's libdnnl-dev, not a dependency of ldb:
+# `apt-get install libdnnl-dev` first), weights reordered once, against OpenBLAS and the packed products.
+#
+#   Benchmarks/kernels/run.sh [--repeat K] [--onednn]     (K default 5)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 repeat=5
-if [[ "${1:-}" == --repeat ]]; then repeat=$2; fi
+onednn=no
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --repeat) repeat=$2; shift 2 ;;
+        --onednn) onednn=yes; shift ;;
+        *) echo "run.sh: unknown argument '$1'" >&2; exit 2 ;;
+    esac
+done
+if [[ "$onednn" == yes && ! -f /usr/include/oneapi/dnnl/dnnl.h ]]; then
+    echo "run.sh: oneDNN's headers are missing; apt-get install libdnnl-dev" >&2
+    exit 1
+fi
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 kernels="$root/Sources/CTensorKernels"
@@ -24,3 +38,9 @@ echo "openblas core: $(OPENBLAS_VERBOSE=2 "$build/packed_products" 0 2>&1 | sed 
 "$build/packed_products" "$repeat"
 echo
 "$build/attention" "$repeat"
+if [[ "$onednn" == yes ]]; then
+    clang -O3 -I"$kernels/include" $(pkg-config --cflags openblas) "$root/Benchmarks/kernels/onednn_products.c" \
+        "$build"/*.o $(pkg-config --libs openblas) -ldnnl -lm -o "$build/onednn_products"
+    echo
+    OMP_NUM_THREADS=1 "$build/onednn_products" "$repeat"
+fi

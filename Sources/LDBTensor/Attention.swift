@@ -64,44 +64,35 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int, cau
     defer { scratch.deallocate() }
     let chunkSize = min(queryLength, queryChunkSize ?? 2 * Int(LDB_ATTENTION_QUERY_ROWS))
     let chunksPerHead = (queryLength + chunkSize - 1) / chunkSize
-    var result = Tensor.uninitializedScalars(count: batch * queryLength * valueChannels)
-    query.scalars.withUnsafeBufferPointer { query in
-        key.scalars.withUnsafeBufferPointer { key in
-            value.scalars.withUnsafeBufferPointer { value in
-                result.withUnsafeMutableBufferPointer { output in
-                    let query = query.baseAddress!, key = key.baseAddress!, value = value.baseAddress!
-                    nonisolated(unsafe) let output = output.baseAddress!
-                    // A head's keys, keyLength rows of headSize, and its values transposed, valueHeadSize rows of
-                    // keyLength, in the micro-kernels' tiles.
-                    Parallel.forEachTask(count: batch * heads) { _, itemHead in
-                        let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
-                        let packedKeys = packed + itemHead * headElements
-                        ldb_pack_tiles(key + item * keyLength * channels + head * headSize, keyLength, headSize,
-                                       channels, 1, tileRows, bfloat16, packedKeys)
-                        ldb_pack_tiles(value + item * keyLength * valueChannels + head * valueHeadSize, valueHeadSize,
-                                       keyLength, 1, valueChannels, tileRows, bfloat16, packedKeys + keyElements)
-                    }
-                    Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
-                        let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
-                        let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
-                        let packedKeys = packed + itemHead * headElements
-                        var description = ldb_attention_head(
-                            query_length: queryLength, key_length: keyLength, head_size: headSize,
-                            value_size: valueHeadSize,
-                            query: query + item * queryLength * channels + head * headSize, query_row_stride: channels,
-                            keys: packedKeys, values: packedKeys + keyElements, bfloat16: bfloat16,
-                            scale: scale, causal: causal ? 1 : 0,
-                            output: output + item * queryLength * valueChannels + head * valueHeadSize,
-                            output_row_stride: valueChannels)
-                        let firstRow = chunk * chunkSize
-                        ldb_attention(&description, firstRow, min(queryLength, firstRow + chunkSize),
-                                      scratch + worker * scratchCount)
-                    }
-                }
-            }
+    return attentionResult(query: query, key: key, value: value) { query, key, value, output in
+        nonisolated(unsafe) let output = output
+        // A head's keys, keyLength rows of headSize, and its values transposed, valueHeadSize rows of
+        // keyLength, in the micro-kernels' tiles.
+        Parallel.forEachTask(count: batch * heads) { _, itemHead in
+            let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+            let packedKeys = packed + itemHead * headElements
+            ldb_pack_tiles(key + item * keyLength * channels + head * headSize, keyLength, headSize,
+                           channels, 1, tileRows, bfloat16, packedKeys)
+            ldb_pack_tiles(value + item * keyLength * valueChannels + head * valueHeadSize, valueHeadSize,
+                           keyLength, 1, valueChannels, tileRows, bfloat16, packedKeys + keyElements)
+        }
+        Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
+            let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
+            let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+            let packedKeys = packed + itemHead * headElements
+            var description = ldb_attention_head(
+                query_length: queryLength, key_length: keyLength, head_size: headSize,
+                value_size: valueHeadSize,
+                query: query + item * queryLength * channels + head * headSize, query_row_stride: channels,
+                keys: packedKeys, values: packedKeys + keyElements, bfloat16: bfloat16,
+                scale: scale, causal: causal ? 1 : 0,
+                output: output + item * queryLength * valueChannels + head * valueHeadSize,
+                output_row_stride: valueChannels)
+            let firstRow = chunk * chunkSize
+            ldb_attention(&description, firstRow, min(queryLength, firstRow + chunkSize),
+                          scratch + worker * scratchCount)
         }
     }
-    return Tensor(shape: [batch, queryLength, valueChannels], scalars: result)
 }
 
 /// Whether the fused kernel beats the score-block path for float32 attention of this shape. Measured at SD 1.5's
@@ -121,49 +112,40 @@ func attentionByScoreBlocks(query: Tensor, key: Tensor, value: Tensor, heads: In
     let (keyLength, valueChannels) = (key.shape[1], value.shape[2])
     let headSize = channels / heads, valueHeadSize = valueChannels / heads
     let scale = 1 / Float(headSize).squareRoot()
-    var result = Tensor.uninitializedScalars(count: batch * queryLength * valueChannels)
     let chunkSize = min(queryLength, queryChunkSize ?? max(1, attentionScoreBudget / keyLength))
     let chunksPerHead = (queryLength + chunkSize - 1) / chunkSize
     let scores = UnsafeMutablePointer<Float>.allocate(capacity: Parallel.workerCount * chunkSize * keyLength)
     defer { scores.deallocate() }
-    query.scalars.withUnsafeBufferPointer { query in
-        key.scalars.withUnsafeBufferPointer { key in
-            value.scalars.withUnsafeBufferPointer { value in
-                result.withUnsafeMutableBufferPointer { output in
-                    let query = query.baseAddress!, key = key.baseAddress!, value = value.baseAddress!
-                    nonisolated(unsafe) let output = output.baseAddress!
-                    Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
-                        let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
-                        let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
-                        let firstRow = chunk * chunkSize
-                        let rows = min(chunkSize, queryLength - firstRow)
-                        // Under a causal mask no row of this chunk sees a key past its last row.
-                        let keys = causal ? min(keyLength, firstRow + rows) : keyLength
-                        let queryHead = query + item * queryLength * channels + head * headSize
-                        let keyHead = key + item * keyLength * channels + head * headSize
-                        let valueHead = value + item * keyLength * valueChannels + head * valueHeadSize
-                        let outputHead = output + item * queryLength * valueChannels + head * valueHeadSize
-                        let chunkScores = scores + worker * chunkSize * keyLength
-                        sgemm(transposeB: true, m: rows, n: keys, k: headSize, alpha: scale,
-                              a: queryHead + firstRow * channels, lda: channels,
-                              b: keyHead, ldb: channels, c: chunkScores, ldc: keys, splitAcrossCores: false)
-                        for row in 0..<rows {
-                            let scoreRow = chunkScores + row * keys
-                            if causal {
-                                let visible = min(keys, firstRow + row + 1)
-                                (scoreRow + visible).update(repeating: -.infinity, count: keys - visible)
-                            }
-                            Tensor.softmaxInPlace(scoreRow, count: keys)
-                        }
-                        sgemm(m: rows, n: valueHeadSize, k: keys,
-                              a: chunkScores, lda: keys, b: valueHead, ldb: valueChannels,
-                              c: outputHead + firstRow * valueChannels, ldc: valueChannels, splitAcrossCores: false)
-                    }
+    return attentionResult(query: query, key: key, value: value) { query, key, value, output in
+        nonisolated(unsafe) let output = output
+        Parallel.forEachTask(count: batch * heads * chunksPerHead) { worker, task in
+            let (itemHead, chunk) = task.quotientAndRemainder(dividingBy: chunksPerHead)
+            let (item, head) = itemHead.quotientAndRemainder(dividingBy: heads)
+            let firstRow = chunk * chunkSize
+            let rows = min(chunkSize, queryLength - firstRow)
+            // Under a causal mask no row of this chunk sees a key past its last row.
+            let keys = causal ? min(keyLength, firstRow + rows) : keyLength
+            let queryHead = query + item * queryLength * channels + head * headSize
+            let keyHead = key + item * keyLength * channels + head * headSize
+            let valueHead = value + item * keyLength * valueChannels + head * valueHeadSize
+            let outputHead = output + item * queryLength * valueChannels + head * valueHeadSize
+            let chunkScores = scores + worker * chunkSize * keyLength
+            sgemm(transposeB: true, m: rows, n: keys, k: headSize, alpha: scale,
+                  a: queryHead + firstRow * channels, lda: channels,
+                  b: keyHead, ldb: channels, c: chunkScores, ldc: keys, splitAcrossCores: false)
+            for row in 0..<rows {
+                let scoreRow = chunkScores + row * keys
+                if causal {
+                    let visible = min(keys, firstRow + row + 1)
+                    (scoreRow + visible).update(repeating: -.infinity, count: keys - visible)
                 }
+                Tensor.softmaxInPlace(scoreRow, count: keys)
             }
+            sgemm(m: rows, n: valueHeadSize, k: keys,
+                  a: chunkScores, lda: keys, b: valueHead, ldb: valueChannels,
+                  c: outputHead + firstRow * valueChannels, ldc: valueChannels, splitAcrossCores: false)
         }
     }
-    return Tensor(shape: [batch, queryLength, valueChannels], scalars: result)
 }
 
 /// The most attention scores one worker of the score-block path holds at once by default (4 MiB: 256 query rows
@@ -181,4 +163,24 @@ public func attentionWorkspaceBytes(batch: Int, keyLength: Int, channels: Int, h
     let fused = packed + Parallel.workerCount * ldb_attention_scratch_count(headSize, headSize)
     let scoreBlocks = Parallel.workerCount * max(attentionScoreBudget, keyLength)
     return max(fused, scoreBlocks) * MemoryLayout<Float>.stride
+}
+
+/// A `[batch, queryLength, valueChannels]` attention result, every element written by `body`, which is given the
+/// base addresses of the query, key and value scalars and of the result's.
+private func attentionResult(
+    query: Tensor, key: Tensor, value: Tensor,
+    _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+) -> Tensor {
+    let shape = [query.shape[0], query.shape[1], value.shape[2]]
+    var result = Tensor.uninitializedScalars(count: shape.reduce(1, *))
+    query.scalars.withUnsafeBufferPointer { query in
+        key.scalars.withUnsafeBufferPointer { key in
+            value.scalars.withUnsafeBufferPointer { value in
+                result.withUnsafeMutableBufferPointer { output in
+                    body(query.baseAddress!, key.baseAddress!, value.baseAddress!, output.baseAddress!)
+                }
+            }
+        }
+    }
+    return Tensor(shape: shape, scalars: result)
 }
